@@ -1,0 +1,150 @@
+//! Data ingestion: one file per format, each streaming samples into a `StoreBuilder`.
+//!
+//! Depends on `model` only. The format is chosen by extension, else by content
+//! (`detect`). Every error names the file and, where it exists, line and column.
+
+pub mod csv;
+pub mod json;
+pub mod openmetrics;
+pub mod promtext;
+pub mod series_notation;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::model::{Store, StoreBuilder};
+
+/// A supported input format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// OpenMetrics text with timestamps in seconds, ending in `# EOF` (`.om`).
+    OpenMetrics,
+    /// Prometheus text exposition with millisecond timestamps (`.prom`, `.txt`), incl.
+    /// `promtool tsdb dump` output.
+    PromText,
+    /// Prometheus HTTP API JSON: `query`/`query_range` responses, matrix or vector (`.json`).
+    Json,
+    /// CSV long format: `timestamp,<labels...>,value` (`.csv`).
+    Csv,
+    /// promqltest `load` notation (`.series`).
+    SeriesNotation,
+}
+
+impl Format {
+    /// The format implied by a file extension, if any.
+    pub fn from_extension(path: &Path) -> Option<Format> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "om" | "openmetrics" => Some(Format::OpenMetrics),
+            "prom" | "txt" => Some(Format::PromText),
+            "json" => Some(Format::Json),
+            "csv" => Some(Format::Csv),
+            "series" | "load" => Some(Format::SeriesNotation),
+            _ => None,
+        }
+    }
+}
+
+/// An input error: file, optional line (1-based) and column (1-based), message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct IngestError {
+    pub file: PathBuf,
+    pub line: Option<u64>,
+    pub column: Option<u64>,
+    pub message: String,
+}
+
+impl IngestError {
+    pub fn new(
+        file: &Path,
+        line: Option<u64>,
+        column: Option<u64>,
+        message: impl Into<String>,
+    ) -> Self {
+        IngestError {
+            file: file.to_path_buf(),
+            line,
+            column,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for IngestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(l) = self.line {
+            write!(f, ":{l}")?;
+            if let Some(c) = self.column {
+                write!(f, ":{c}")?;
+            }
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Reads one file into `builder`, choosing the format by extension or content.
+pub fn read_file(
+    builder: &mut StoreBuilder,
+    path: &Path,
+    format: Option<Format>,
+) -> Result<(), IngestError> {
+    let format = match format.or_else(|| Format::from_extension(path)) {
+        Some(f) => f,
+        None => detect(path)?,
+    };
+    match format {
+        Format::OpenMetrics => openmetrics::read(builder, path),
+        Format::PromText => promtext::read(builder, path),
+        Format::Json => json::read(builder, path),
+        Format::Csv => csv::read(builder, path),
+        Format::SeriesNotation => series_notation::read(builder, path),
+    }
+}
+
+/// Loads several files into one store.
+pub fn load_files(paths: &[PathBuf]) -> Result<Store, IngestError> {
+    let mut b = StoreBuilder::new();
+    for p in paths {
+        read_file(&mut b, p, None)?;
+    }
+    let first = paths
+        .first()
+        .map(PathBuf::as_path)
+        .unwrap_or(Path::new("<no input>"));
+    b.finish()
+        .map_err(|e| IngestError::new(first, None, None, e.to_string()))
+}
+
+/// Guesses the format of a file without a known extension from its first bytes.
+pub fn detect(path: &Path) -> Result<Format, IngestError> {
+    use std::io::Read;
+    let mut head = vec![0u8; 64 * 1024];
+    let mut f = std::fs::File::open(path)
+        .map_err(|e| IngestError::new(path, None, None, format!("cannot open: {e}")))?;
+    let n = f
+        .read(&mut head)
+        .map_err(|e| IngestError::new(path, None, None, format!("cannot read: {e}")))?;
+    Ok(detect_bytes(&head[..n]))
+}
+
+/// Content sniffing: JSON starts with `{`/`[`; `load ` starts series notation; a header line
+/// with `timestamp` and `value` columns is CSV; OpenMetrics is recognised by `# EOF` or
+/// `# UNIT`/fractional-second timestamps; everything else is Prometheus text.
+pub fn detect_bytes(head: &[u8]) -> Format {
+    let text = String::from_utf8_lossy(head);
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        return Format::Json;
+    }
+    if trimmed.starts_with("load ") {
+        return Format::SeriesNotation;
+    }
+    let first = trimmed.lines().next().unwrap_or("");
+    if first.contains(',') && first.contains("timestamp") && first.contains("value") {
+        return Format::Csv;
+    }
+    if text.contains("# EOF") || text.contains("# UNIT ") {
+        return Format::OpenMetrics;
+    }
+    Format::PromText
+}

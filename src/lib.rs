@@ -1,0 +1,8 @@
+//! rollsim: replay Prometheus data through Argo Rollouts analysis, offline.
+//!
+//! Module map (dependencies flow one way): `model` <- `ingest` <- `promql` <- `cli`.
+//! See the README for the command reference and data formats.
+
+pub mod ingest;
+pub mod model;
+pub mod promql;
