@@ -4,11 +4,24 @@
 //! every node is evaluated over all steps at once, values are Scalar / String / Vector /
 //! Matrix, non-fatal annotations are returned beside the result. Depends on `model`.
 
+pub mod aggregate;
+pub mod annotations;
+pub mod binary;
+pub mod eval;
+pub mod format;
+pub mod functions;
+pub mod kahan;
+pub mod selector;
+pub mod series;
 pub mod value;
 
 pub use value::{QueryResult, RangeSeries, Sample, Value};
 
-use crate::model::{Duration, Store, Timestamp};
+use promql_parser::parser::{self, Expr};
+
+use self::eval::{Ctx, Node};
+use self::series::Grid;
+use crate::model::{Duration, Labels, Store, Timestamp};
 
 /// Which Prometheus major version's semantics to follow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -67,25 +80,345 @@ impl Engine {
         Engine { options }
     }
 
+    /// Parses a query with promql-parser (with `holt_winters` known, for 2.x).
+    pub fn parse(&self, query: &str) -> Result<Expr, QueryError> {
+        register_holt_winters();
+        let expr =
+            parser::parse(query).map_err(|e| QueryError::Parse(format!("parse error: {e}")))?;
+        if self.options.compat == Compat::V3
+            && !self.options.experimental_functions
+            && let Some(name) = experimental_function(&expr)
+        {
+            return Err(QueryError::Parse(format!(
+                "parse error: function {name:?} is not enabled (needs --enable-feature=promql-experimental-functions)"
+            )));
+        }
+        Ok(expr)
+    }
+
     /// Evaluates `query` at one instant.
     pub fn instant_query(
         &self,
-        _store: &Store,
-        _query: &str,
-        _t: Timestamp,
+        store: &Store,
+        query: &str,
+        t: Timestamp,
     ) -> Result<QueryResult, QueryError> {
-        Err(QueryError::Execution("not implemented".into()))
+        let expr = self.parse(query)?;
+        self.instant_expr(store, &expr, t)
+    }
+
+    /// Evaluates a parsed query at one instant.
+    pub fn instant_expr(
+        &self,
+        store: &Store,
+        expr: &Expr,
+        t: Timestamp,
+    ) -> Result<QueryResult, QueryError> {
+        let grid = Grid::new(t.millis(), t.millis(), 1);
+        let mut ctx = self.ctx(store, t.millis(), t.millis());
+        let node = ctx.eval(grid, expr).map_err(QueryError::Execution)?;
+        let value = match self.cleanup(node, grid).map_err(QueryError::Execution)? {
+            Node::Scalar(v) => Value::Scalar {
+                t: t.millis(),
+                v: v[0],
+            },
+            Node::String(s) => Value::String { t: t.millis(), s },
+            Node::Matrix(m) => Value::Matrix(m),
+            Node::Vector(vs) => {
+                let mut out: Vec<Sample> = vs
+                    .into_iter()
+                    .filter(|s| !series::is_absent(s.values[0]))
+                    .map(|s| Sample {
+                        labels: s.labels,
+                        t: t.millis(),
+                        v: s.values[0],
+                    })
+                    .collect();
+                if !keeps_order(expr) {
+                    out.sort_by(|a, b| a.labels.cmp(&b.labels));
+                }
+                Value::Vector(out)
+            }
+        };
+        Ok(finish(value, ctx))
     }
 
     /// Evaluates `query` at `start, start+step, ..., end` (inclusive); the result is a Matrix.
     pub fn range_query(
         &self,
-        _store: &Store,
-        _query: &str,
-        _start: Timestamp,
-        _end: Timestamp,
-        _step: Duration,
+        store: &Store,
+        query: &str,
+        start: Timestamp,
+        end: Timestamp,
+        step: Duration,
     ) -> Result<QueryResult, QueryError> {
-        Err(QueryError::Execution("not implemented".into()))
+        let expr = self.parse(query)?;
+        self.range_expr(store, &expr, start, end, step)
+    }
+
+    /// Evaluates a parsed query over a range.
+    pub fn range_expr(
+        &self,
+        store: &Store,
+        expr: &Expr,
+        start: Timestamp,
+        end: Timestamp,
+        step: Duration,
+    ) -> Result<QueryResult, QueryError> {
+        if step.millis() <= 0 {
+            return Err(QueryError::Execution(
+                "zero or negative query resolution step widths are not accepted. Try a positive integer".into(),
+            ));
+        }
+        if end < start {
+            return Err(QueryError::Execution(
+                "end timestamp must not be before start time".into(),
+            ));
+        }
+        let grid = Grid::new(start.millis(), end.millis(), step.millis());
+        let mut ctx = self.ctx(store, start.millis(), end.millis());
+        let node = ctx.eval(grid, expr).map_err(QueryError::Execution)?;
+        let mut series: Vec<RangeSeries> =
+            match self.cleanup(node, grid).map_err(QueryError::Execution)? {
+                Node::Scalar(v) => vec![RangeSeries {
+                    labels: Labels::empty(),
+                    points: v.iter().enumerate().map(|(k, &x)| (grid.t(k), x)).collect(),
+                }],
+                Node::Vector(vs) => vs
+                    .into_iter()
+                    .map(|s| RangeSeries {
+                        labels: s.labels,
+                        points: s
+                            .values
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, x)| !series::is_absent(**x))
+                            .map(|(k, &x)| (grid.t(k), x))
+                            .collect(),
+                    })
+                    .filter(|s| !s.points.is_empty())
+                    .collect(),
+                Node::String(_) | Node::Matrix(_) => {
+                    return Err(QueryError::Execution(
+                        "invalid expression type for range query, must be Scalar or instant Vector"
+                            .into(),
+                    ));
+                }
+            };
+        series.sort_by(|a, b| a.labels.cmp(&b.labels));
+        Ok(finish(Value::Matrix(series), ctx))
+    }
+
+    fn ctx<'a>(&'a self, store: &'a Store, start: i64, end: i64) -> Ctx<'a> {
+        Ctx {
+            store,
+            opts: &self.options,
+            query_start: start,
+            query_end: end,
+            annos: Default::default(),
+            samples: 0,
+        }
+    }
+
+    /// Applies delayed `__name__` removal at the end of the query.
+    fn cleanup(&self, node: Node, grid: Grid) -> Result<Node, String> {
+        match node {
+            Node::Vector(vs) if vs.iter().any(|s| s.drop_name) => {
+                let stripped = vs
+                    .into_iter()
+                    .map(|mut s| {
+                        if s.drop_name {
+                            s.labels = s.labels.without_metric_name();
+                            s.drop_name = false;
+                        }
+                        s
+                    })
+                    .collect();
+                series::merge_by_labels(stripped, grid.n).map(Node::Vector)
+            }
+            other => Ok(other),
+        }
+    }
+}
+
+fn finish(value: Value, ctx: Ctx) -> QueryResult {
+    QueryResult {
+        value,
+        warnings: ctx.annos.warnings.into_iter().collect(),
+        infos: ctx.annos.infos.into_iter().collect(),
+    }
+}
+
+/// Whether an instant result keeps evaluation order (sorting functions, topk/bottomk).
+fn keeps_order(expr: &Expr) -> bool {
+    use promql_parser::parser::token::{T_BOTTOMK, T_LIMITK, T_TOPK};
+    match expr {
+        Expr::Paren(p) => keeps_order(&p.expr),
+        Expr::Call(c) => matches!(
+            c.func.name,
+            "sort" | "sort_desc" | "sort_by_label" | "sort_by_label_desc"
+        ),
+        Expr::Aggregate(a) => matches!(a.op.id(), T_TOPK | T_BOTTOMK | T_LIMITK),
+        _ => false,
+    }
+}
+
+/// The first experimental function the expression calls, if any.
+fn experimental_function(expr: &Expr) -> Option<&'static str> {
+    match expr {
+        Expr::Call(c) if c.func.experimental => Some(c.func.name),
+        Expr::Call(c) => c.args.args.iter().find_map(|a| experimental_function(a)),
+        Expr::Aggregate(a) => experimental_function(&a.expr),
+        Expr::Binary(b) => experimental_function(&b.lhs).or_else(|| experimental_function(&b.rhs)),
+        Expr::Paren(p) => experimental_function(&p.expr),
+        Expr::Unary(u) => experimental_function(&u.expr),
+        Expr::Subquery(s) => experimental_function(&s.expr),
+        _ => None,
+    }
+}
+
+/// Makes `holt_winters(range, sf, tf)` parse (Prometheus 2.x); the engine rejects it in 3.x mode.
+fn register_holt_winters() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        use promql_parser::parser::value::ValueType;
+        let f = parser::Function::new(
+            "holt_winters",
+            vec![ValueType::Matrix, ValueType::Scalar, ValueType::Scalar],
+            0,
+            ValueType::Vector,
+            false,
+        );
+        // Registration fails only if the crate gains a built-in of that name, which is fine.
+        let _ = parser::register_extra_functions(vec![f]);
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::StoreBuilder;
+
+    /// `http_requests_total` for two statuses, 15 s scrape, 10 min: 200s grow by 99/scrape,
+    /// 500s by 1/scrape.
+    fn store() -> Store {
+        let mut b = StoreBuilder::new();
+        for (status, inc) in [("200", 99.0), ("500", 1.0)] {
+            let id = b.series_id(Labels::from_pairs([
+                ("__name__", "http_requests_total"),
+                ("status", status),
+            ]));
+            for k in 0..=40 {
+                b.append(id, k * 15_000, inc * k as f64);
+            }
+        }
+        b.finish().unwrap()
+    }
+
+    fn instant(e: &Engine, q: &str, t_s: i64) -> Value {
+        e.instant_query(&store(), q, Timestamp::from_millis(t_s * 1000))
+            .unwrap()
+            .value
+    }
+
+    #[test]
+    fn success_rate_ratio() {
+        let e = Engine::default();
+        let q = r#"100 * sum(rate(http_requests_total{status!~"5.."}[5m])) / sum(rate(http_requests_total[5m]))"#;
+        match instant(&e, q, 600) {
+            Value::Vector(v) => {
+                assert_eq!(v.len(), 1);
+                assert!((v[0].v - 99.0).abs() < 1e-9, "{}", v[0].v);
+                assert!(v[0].labels.is_empty());
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn lookback_and_v2_closed_windows_differ() {
+        let v3 = Engine::default();
+        let v2 = Engine::new(EngineOptions {
+            compat: Compat::V2,
+            ..Default::default()
+        });
+        let q = r#"count_over_time(http_requests_total{status="500"}[1m])"#;
+        let count = |v: Value| match v {
+            Value::Vector(s) => s[0].v,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(count(instant(&v3, q, 600)), 4.0);
+        assert_eq!(count(instant(&v2, q, 600)), 5.0);
+        // Past the 5m lookback nothing is returned.
+        assert_eq!(
+            instant(&v3, "http_requests_total", 600 + 301),
+            Value::Vector(vec![])
+        );
+    }
+
+    #[test]
+    fn range_query_returns_sorted_matrix_and_scalars() {
+        let e = Engine::default();
+        let r = e
+            .range_query(
+                &store(),
+                "http_requests_total",
+                Timestamp(0),
+                Timestamp(60_000),
+                Duration::from_secs(30),
+            )
+            .unwrap();
+        match r.value {
+            Value::Matrix(m) => {
+                assert_eq!(m.len(), 2);
+                assert_eq!(m[0].labels.get("status"), Some("200"));
+                assert_eq!(
+                    m[0].points,
+                    vec![(0, 0.0), (30_000, 198.0), (60_000, 396.0)]
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        let s = e
+            .range_query(
+                &store(),
+                "time()",
+                Timestamp(0),
+                Timestamp(60_000),
+                Duration::from_secs(60),
+            )
+            .unwrap();
+        assert_eq!(
+            s.value,
+            Value::Matrix(vec![RangeSeries {
+                labels: Labels::empty(),
+                points: vec![(0, 0.0), (60_000, 60.0)]
+            }])
+        );
+    }
+
+    #[test]
+    fn errors_and_annotations() {
+        let e = Engine::default();
+        assert!(matches!(
+            e.instant_query(&store(), "sum(", Timestamp(0)),
+            Err(QueryError::Parse(_))
+        ));
+        let r = e.instant_query(
+            &store(),
+            "rate(http_requests_total[5m]) / on() group_left rate(http_requests_total[5m])",
+            Timestamp(600_000),
+        );
+        assert!(r.is_err(), "two series on the one side must fail");
+        let mut b = StoreBuilder::new();
+        let id = b.series_id(Labels::from_pairs([("__name__", "queue_depth")]));
+        b.append(id, 0, 1.0);
+        b.append(id, 15_000, 2.0);
+        let st = b.finish().unwrap();
+        let r = e
+            .instant_query(&st, "rate(queue_depth[1m])", Timestamp(30_000))
+            .unwrap();
+        assert_eq!(r.infos.len(), 1, "{:?}", r.infos);
+        assert!(r.infos[0].contains("might not be a counter"));
     }
 }

@@ -1,0 +1,319 @@
+//! Classic-bucket histogram functions: `histogram_quantile` and (3.x) `histogram_fraction`
+//! over `_bucket{le=...}` series. Native histograms are not supported: the native-only
+//! functions return nothing for float input, as Prometheus does.
+
+use std::collections::HashMap;
+
+use promql_parser::parser::Call;
+
+use super::{scalar_args, vector_arg};
+use crate::model::{Labels, METRIC_NAME};
+use crate::promql::Compat;
+use crate::promql::eval::{Ctx, EvalResult, Node};
+use crate::promql::series::{Grid, StepSeries, canonical, is_absent};
+
+#[derive(Clone, Copy, Debug)]
+struct Bucket {
+    upper: f64,
+    count: f64,
+}
+
+/// Groups bucket series by their labels without `le`; returns per group the member
+/// series with their parsed upper bounds.
+fn bucket_groups(ctx: &mut Ctx, input: &[StepSeries]) -> (Vec<Labels>, Vec<Vec<(usize, f64)>>) {
+    let mut index: HashMap<Labels, usize> = HashMap::new();
+    let (mut keys, mut members): (Vec<Labels>, Vec<Vec<(usize, f64)>>) = (Vec::new(), Vec::new());
+    for (i, s) in input.iter().enumerate() {
+        let le = s.labels.get("le").unwrap_or("");
+        let Some(upper) = parse_le(le) else {
+            let name = s.labels.metric_name().unwrap_or("");
+            ctx.annos.warn(format!(
+                "bucket label \"le\" is missing or has a malformed value of {le:?} for metric name {name:?}"
+            ));
+            continue;
+        };
+        let mut b = s.labels.builder();
+        b.remove("le");
+        let key = b.build();
+        let g = *index.entry(key.clone()).or_insert_with(|| {
+            keys.push(key);
+            members.push(Vec::new());
+            keys.len() - 1
+        });
+        members[g].push((i, upper));
+    }
+    (keys, members)
+}
+
+fn parse_le(s: &str) -> Option<f64> {
+    let t = s.trim();
+    match t.to_ascii_lowercase().as_str() {
+        "+inf" | "inf" => Some(f64::INFINITY),
+        "-inf" => Some(f64::NEG_INFINITY),
+        "nan" => Some(f64::NAN),
+        _ => t.parse().ok(),
+    }
+}
+
+fn sort_and_coalesce(buckets: &mut Vec<Bucket>) {
+    buckets.sort_by(|a, b| {
+        a.upper
+            .partial_cmp(&b.upper)
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    let mut out: Vec<Bucket> = Vec::with_capacity(buckets.len());
+    for b in buckets.drain(..) {
+        match out.last_mut() {
+            Some(last) if last.upper == b.upper => last.count += b.count,
+            _ => out.push(b),
+        }
+    }
+    *buckets = out;
+}
+
+fn almost_equal(a: f64, b: f64, eps: f64) -> bool {
+    let min_normal = f64::from_bits(0x0010_0000_0000_0000);
+    if a == b {
+        return true;
+    }
+    let abs_sum = a.abs() + b.abs();
+    let diff = (a - b).abs();
+    if a == 0.0 || b == 0.0 || abs_sum < min_normal {
+        return diff < eps * min_normal;
+    }
+    diff / abs_sum.min(f64::MAX) < eps
+}
+
+/// Forces counts to be non-decreasing; 3.x also silences tiny differences (1e-12).
+/// Returns whether monotonicity had to be forced.
+fn ensure_monotonic(buckets: &mut [Bucket], compat: Compat) -> bool {
+    let mut forced = false;
+    let mut prev = buckets[0].count;
+    for b in buckets.iter_mut().skip(1) {
+        let curr = b.count;
+        if curr == prev {
+            continue;
+        }
+        if compat == Compat::V3 && almost_equal(prev, curr, 1e-12) {
+            b.count = prev;
+            continue;
+        }
+        if curr < prev {
+            b.count = prev;
+            forced = true;
+            continue;
+        }
+        prev = curr;
+    }
+    forced
+}
+
+/// Prometheus's `BucketQuantile`: (value, forced monotonicity).
+fn bucket_quantile(q: f64, buckets: &mut Vec<Bucket>, compat: Compat) -> (f64, bool) {
+    if q.is_nan() {
+        return (f64::NAN, false);
+    }
+    if q < 0.0 {
+        return (f64::NEG_INFINITY, false);
+    }
+    if q > 1.0 {
+        return (f64::INFINITY, false);
+    }
+    sort_and_coalesce(buckets);
+    if buckets.last().is_none_or(|b| b.upper != f64::INFINITY) {
+        return (f64::NAN, false);
+    }
+    let forced = ensure_monotonic(buckets, compat);
+    if buckets.len() < 2 {
+        return (f64::NAN, forced);
+    }
+    let observations = buckets[buckets.len() - 1].count;
+    if observations == 0.0 {
+        return (f64::NAN, forced);
+    }
+    let mut rank = q * observations;
+    let b = buckets[..buckets.len() - 1].partition_point(|x| x.count < rank);
+    if b == buckets.len() - 1 {
+        return (buckets[buckets.len() - 2].upper, forced);
+    }
+    if b == 0 && buckets[0].upper <= 0.0 {
+        return (buckets[0].upper, forced);
+    }
+    let mut start = 0.0;
+    let end = buckets[b].upper;
+    let mut count = buckets[b].count;
+    if b > 0 {
+        start = buckets[b - 1].upper;
+        count -= buckets[b - 1].count;
+        rank -= buckets[b - 1].count;
+    }
+    (start + (end - start) * (rank / count), forced)
+}
+
+/// Prometheus's `BucketFraction` for classic buckets.
+fn bucket_fraction(lower: f64, upper: f64, buckets: &mut Vec<Bucket>) -> f64 {
+    sort_and_coalesce(buckets);
+    if buckets.last().is_none_or(|b| b.upper != f64::INFINITY) {
+        return f64::NAN;
+    }
+    let count = buckets[buckets.len() - 1].count;
+    if count == 0.0 || lower.is_nan() || upper.is_nan() {
+        return f64::NAN;
+    }
+    if lower >= upper {
+        return 0.0;
+    }
+    let (mut rank, mut lower_rank, mut upper_rank) = (0.0, 0.0, 0.0);
+    let (mut lower_set, mut upper_set) = (false, false);
+    for i in 0..buckets.len() {
+        let lb = if i > 0 {
+            buckets[i - 1].upper
+        } else {
+            f64::NEG_INFINITY
+        };
+        let b = buckets[i];
+        let interp = |v: f64| rank + (b.count - rank) * (v - lb) / (b.upper - lb);
+        if !lower_set && lb >= lower {
+            lower_rank = rank;
+            lower_set = true;
+        }
+        if !upper_set && lb >= upper {
+            upper_rank = rank;
+            upper_set = true;
+        }
+        if lower_set && upper_set {
+            break;
+        }
+        if !lower_set && lb < lower && b.upper > lower {
+            lower_rank = interp(lower);
+            lower_set = true;
+        }
+        if !upper_set && lb < upper && b.upper > upper {
+            upper_rank = interp(upper);
+            upper_set = true;
+        }
+        if lower_set && upper_set {
+            break;
+        }
+        rank = b.count;
+    }
+    if !lower_set || lower_rank > count {
+        lower_rank = count;
+    }
+    if !upper_set || upper_rank > count {
+        upper_rank = count;
+    }
+    (upper_rank - lower_rank) / count
+}
+
+/// Applies `f` to each bucket group at each step.
+fn over_groups(
+    ctx: &mut Ctx,
+    grid: Grid,
+    input: Vec<StepSeries>,
+    mut f: impl FnMut(&mut Ctx, usize, &Labels, &mut Vec<Bucket>) -> f64,
+) -> EvalResult<Node> {
+    let (keys, members) = bucket_groups(ctx, &input);
+    let mut out = Vec::with_capacity(keys.len());
+    let mut buf = Vec::new();
+    for (key, m) in keys.iter().zip(&members) {
+        let mut s = StepSeries::absent(key.clone(), grid.n);
+        for k in 0..grid.n {
+            buf.clear();
+            buf.extend(
+                m.iter()
+                    .filter(|(i, _)| !is_absent(input[*i].values[k]))
+                    .map(|&(i, upper)| Bucket {
+                        upper,
+                        count: input[i].values[k],
+                    }),
+            );
+            if !buf.is_empty() {
+                s.values[k] = canonical(f(ctx, k, key, &mut buf));
+            }
+        }
+        ctx.drop_name(&mut s);
+        if !ctx.opts.delayed_name_removal || s.labels.metric_name().is_none() {
+            s.labels = s.labels.without_metric_name();
+            s.drop_name = false;
+        }
+        out.push(s);
+    }
+    ctx.merge(out, grid).map(Node::Vector)
+}
+
+pub fn histogram_quantile(ctx: &mut Ctx, grid: Grid, call: &Call) -> EvalResult<Node> {
+    let q = scalar_args(ctx, grid, call, 1)?.remove(0);
+    let input = vector_arg(ctx, grid, &call.args.args[1])?;
+    let compat = ctx.compat();
+    let mut warned = false;
+    over_groups(ctx, grid, input, |ctx, k, key, buckets| {
+        if !warned && !(0.0..=1.0).contains(&q[k]) {
+            ctx.annos.quantile_out_of_range(q[k]);
+            warned = true;
+        }
+        let (v, forced) = bucket_quantile(q[k], buckets, compat);
+        if forced {
+            let name = key.get(METRIC_NAME).unwrap_or("");
+            ctx.annos.info(format!("input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) for metric name {name:?}"));
+        }
+        v
+    })
+}
+
+pub fn histogram_fraction(ctx: &mut Ctx, grid: Grid, call: &Call) -> EvalResult<Node> {
+    let s = scalar_args(ctx, grid, call, 2)?;
+    let input = vector_arg(ctx, grid, &call.args.args[2])?;
+    if ctx.compat() == Compat::V2 {
+        return Ok(Node::Vector(Vec::new()));
+    }
+    over_groups(ctx, grid, input, |_, k, _, buckets| {
+        bucket_fraction(s[0][k], s[1][k], buckets)
+    })
+}
+
+/// Functions defined only on native histograms: float input yields an empty vector.
+pub fn native_only(ctx: &mut Ctx, grid: Grid, call: &Call) -> EvalResult<Node> {
+    let last = call.args.args.len() - 1;
+    vector_arg(ctx, grid, &call.args.args[last])?;
+    Ok(Node::Vector(Vec::new()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn b(pairs: &[(f64, f64)]) -> Vec<Bucket> {
+        pairs
+            .iter()
+            .map(|&(upper, count)| Bucket { upper, count })
+            .collect()
+    }
+
+    #[test]
+    fn quantile_interpolates_within_bucket() {
+        let mut bs = b(&[(0.1, 50.0), (0.5, 90.0), (f64::INFINITY, 100.0)]);
+        let (v, forced) = bucket_quantile(0.5, &mut bs, Compat::V3);
+        assert!((v - 0.1).abs() < 1e-12 && !forced);
+        let mut bs = b(&[(0.1, 50.0), (0.5, 90.0), (f64::INFINITY, 100.0)]);
+        assert_eq!(bucket_quantile(0.99, &mut bs, Compat::V3).0, 0.5);
+        let mut bs = b(&[(0.1, 50.0), (0.5, 90.0)]);
+        assert!(bucket_quantile(0.5, &mut bs, Compat::V3).0.is_nan());
+    }
+
+    #[test]
+    fn forces_monotonicity() {
+        let mut bs = b(&[(0.1, 50.0), (0.5, 40.0), (f64::INFINITY, 100.0)]);
+        assert!(bucket_quantile(0.5, &mut bs, Compat::V3).1);
+    }
+
+    #[test]
+    fn fraction_of_classic_buckets() {
+        let mut bs = b(&[(0.1, 50.0), (0.5, 90.0), (f64::INFINITY, 100.0)]);
+        assert!((bucket_fraction(0.1, 0.5, &mut bs) - 0.4).abs() < 1e-12);
+        assert_eq!(
+            bucket_fraction(0.5, 0.1, &mut b(&[(0.1, 5.0), (f64::INFINITY, 10.0)])),
+            0.0
+        );
+    }
+}
