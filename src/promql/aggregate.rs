@@ -16,9 +16,10 @@ use super::eval::{Ctx, EvalResult, Node};
 use super::format::go_f;
 use super::kahan::kahan_sum_inc;
 use super::series::{ABSENT, Grid, StepSeries, canonical, is_absent};
-use crate::model::{Labels, METRIC_NAME};
+use crate::model::Labels;
 
 pub fn eval(ctx: &mut Ctx, grid: Grid, a: &AggregateExpr) -> EvalResult<Node> {
+    let compat = ctx.compat();
     let op = a.op.id();
     let param = match &a.param {
         Some(p) => Some(ctx.eval(grid, p)?),
@@ -33,7 +34,7 @@ pub fn eval(ctx: &mut Ctx, grid: Grid, a: &AggregateExpr) -> EvalResult<Node> {
         .into_iter()
         .map(|mut s| {
             if s.drop_name {
-                s.labels = s.labels.without_metric_name();
+                s.labels = compat.strip_name(&s.labels);
                 s.drop_name = false;
             }
             s
@@ -48,7 +49,7 @@ pub fn eval(ctx: &mut Ctx, grid: Grid, a: &AggregateExpr) -> EvalResult<Node> {
             &a.modifier,
             input,
         )?,
-        T_LIMITK => limitk(grid, scalar_param(param, grid)?, &a.modifier, input)?,
+        T_LIMITK => limitk(compat, grid, scalar_param(param, grid)?, &a.modifier, input)?,
         T_LIMIT_RATIO => limit_ratio(grid, scalar_param(param, grid)?, &a.modifier, input),
         T_COUNT_VALUES => {
             let label = match param {
@@ -73,7 +74,7 @@ fn scalar_param(p: Option<Node>, grid: Grid) -> EvalResult<Vec<f64>> {
 
 /// The output labels of a group: `by` keeps the listed labels, `without` drops them and the
 /// metric name; no modifier drops everything.
-pub fn group_labels(labels: &Labels, modifier: &Option<LabelModifier>) -> Labels {
+pub fn group_labels(labels: &Labels, modifier: &Option<LabelModifier>, compat: Compat) -> Labels {
     match modifier {
         None => Labels::empty(),
         Some(LabelModifier::Include(keep)) => {
@@ -83,20 +84,24 @@ pub fn group_labels(labels: &Labels, modifier: &Option<LabelModifier>) -> Labels
         }
         Some(LabelModifier::Exclude(drop)) => {
             let mut b = labels.builder();
-            b.retain(|n| n != METRIC_NAME && !drop.labels.iter().any(|k| k == n));
+            b.retain(|n| !compat.is_name_label(n) && !drop.labels.iter().any(|k| k == n));
             b.build()
         }
     }
 }
 
 /// Assigns each input series a group index; returns (group of each series, group labels).
-fn grouping(input: &[StepSeries], modifier: &Option<LabelModifier>) -> (Vec<usize>, Vec<Labels>) {
+fn grouping(
+    input: &[StepSeries],
+    modifier: &Option<LabelModifier>,
+    compat: Compat,
+) -> (Vec<usize>, Vec<Labels>) {
     let mut index: HashMap<Labels, usize> = HashMap::new();
     let mut groups = Vec::new();
     let of = input
         .iter()
         .map(|s| {
-            let g = group_labels(&s.labels, modifier);
+            let g = group_labels(&s.labels, modifier, compat);
             *index.entry(g.clone()).or_insert_with(|| {
                 groups.push(g);
                 groups.len() - 1
@@ -123,8 +128,8 @@ fn simple(
     modifier: &Option<LabelModifier>,
     input: Vec<StepSeries>,
 ) -> EvalResult<Vec<StepSeries>> {
-    let (of, groups) = grouping(&input, modifier);
     let compat = ctx.compat();
+    let (of, groups) = grouping(&input, modifier, compat);
     let mut out: Vec<StepSeries> = groups
         .into_iter()
         .map(|g| StepSeries::absent(g, grid.n))
@@ -257,7 +262,8 @@ fn quantile(
     modifier: &Option<LabelModifier>,
     input: Vec<StepSeries>,
 ) -> Vec<StepSeries> {
-    let (of, groups) = grouping(&input, modifier);
+    let compat = ctx.compat();
+    let (of, groups) = grouping(&input, modifier, compat);
     let mut out: Vec<StepSeries> = groups
         .into_iter()
         .map(|g| StepSeries::absent(g, grid.n))
@@ -292,6 +298,7 @@ fn count_values(
     modifier: &Option<LabelModifier>,
     input: Vec<StepSeries>,
 ) -> EvalResult<Vec<StepSeries>> {
+    let compat = ctx.compat();
     if !valid_label_name(label, ctx.compat()) {
         return Err(format!("invalid label name {label:?}"));
     }
@@ -304,7 +311,7 @@ fn count_values(
             if is_absent(v) {
                 continue;
             }
-            let mut b = group_labels(&s.labels, modifier).builder();
+            let mut b = group_labels(&s.labels, modifier, compat).builder();
             b.set_str(label, &go_f(v));
             let slot = set.slot(b.build(), false);
             *counts.entry(slot).or_default() += 1.0;
@@ -338,7 +345,8 @@ fn k_select(
     modifier: &Option<LabelModifier>,
     input: Vec<StepSeries>,
 ) -> EvalResult<Vec<StepSeries>> {
-    let (of, groups) = grouping(&input, modifier);
+    let compat = ctx.compat();
+    let (of, groups) = grouping(&input, modifier, compat);
     let mut keep = vec![vec![false; grid.n]; input.len()];
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); groups.len()];
     for (step, kv) in k.iter().enumerate() {
@@ -411,12 +419,13 @@ fn param_k(v: f64) -> EvalResult<i64> {
 }
 
 fn limitk(
+    compat: Compat,
     grid: Grid,
     k: Vec<f64>,
     modifier: &Option<LabelModifier>,
     input: Vec<StepSeries>,
 ) -> EvalResult<Vec<StepSeries>> {
-    let (of, groups) = grouping(&input, modifier);
+    let (of, groups) = grouping(&input, modifier, compat);
     let mut out: Vec<StepSeries> = input
         .iter()
         .map(|s| StepSeries::absent(s.labels.clone(), grid.n))

@@ -105,8 +105,8 @@ impl<'a> Ctx<'a> {
     pub fn drop_name(&self, s: &mut StepSeries) {
         if self.opts.delayed_name_removal {
             s.drop_name = true;
-        } else if s.labels.metric_name().is_some() {
-            s.labels = s.labels.without_metric_name();
+        } else {
+            s.labels = self.compat().strip_name(&s.labels);
         }
     }
 
@@ -252,6 +252,7 @@ impl<'a> Ctx<'a> {
             start += step;
         }
         let inner_grid = Grid::new(start, last_end, step);
+        let compat = self.compat();
         let series = match self.eval(inner_grid, &sq.expr)? {
             Node::Vector(vs) => vs
                 .into_iter()
@@ -267,7 +268,7 @@ impl<'a> Ctx<'a> {
                         return None;
                     }
                     let labels = if s.drop_name {
-                        s.labels.without_metric_name()
+                        compat.strip_name(&s.labels)
                     } else {
                         s.labels
                     };

@@ -33,6 +33,25 @@ pub enum Compat {
     V3,
 }
 
+impl Compat {
+    /// Labels that go with the metric name: `__name__`, and in 3.x also the type-and-unit
+    /// labels `__type__` and `__unit__`, which Prometheus drops and ignores together with it.
+    pub fn is_name_label(self, name: &str) -> bool {
+        name == crate::model::METRIC_NAME
+            || (self == Compat::V3 && (name == "__type__" || name == "__unit__"))
+    }
+
+    /// `labels` without the name labels.
+    pub fn strip_name(self, labels: &Labels) -> Labels {
+        if !labels.iter().any(|l| self.is_name_label(&l.name)) {
+            return labels.clone();
+        }
+        let mut b = labels.builder();
+        b.retain(|n| !self.is_name_label(n));
+        b.build()
+    }
+}
+
 /// Engine settings (Prometheus flags of the same names).
 #[derive(Debug, Clone)]
 pub struct EngineOptions {
@@ -178,6 +197,11 @@ impl Engine {
         let grid = Grid::new(start.millis(), end.millis(), step.millis());
         let mut ctx = self.ctx(store, start.millis(), end.millis());
         let node = ctx.eval(grid, expr).map_err(QueryError::Execution)?;
+        if calls_sort(expr) {
+            ctx.annos.warn(
+                "sort is ineffective for range queries since results are always ordered by labels",
+            );
+        }
         let mut series: Vec<RangeSeries> =
             match self.cleanup(node, grid).map_err(QueryError::Execution)? {
                 Node::Scalar(v) => vec![RangeSeries {
@@ -228,7 +252,7 @@ impl Engine {
                     .into_iter()
                     .map(|mut s| {
                         if s.drop_name {
-                            s.labels = s.labels.without_metric_name();
+                            s.labels = self.options.compat.strip_name(&s.labels);
                             s.drop_name = false;
                         }
                         s
@@ -259,6 +283,23 @@ fn keeps_order(expr: &Expr) -> bool {
             "sort" | "sort_desc" | "sort_by_label" | "sort_by_label_desc"
         ),
         Expr::Aggregate(a) => matches!(a.op.id(), T_TOPK | T_BOTTOMK | T_LIMITK),
+        _ => false,
+    }
+}
+
+/// Whether the expression calls a sorting function anywhere (pointless in range queries).
+fn calls_sort(expr: &Expr) -> bool {
+    match expr {
+        Expr::Call(c) => {
+            matches!(
+                c.func.name,
+                "sort" | "sort_desc" | "sort_by_label" | "sort_by_label_desc"
+            ) || c.args.args.iter().any(|a| calls_sort(a))
+        }
+        Expr::Aggregate(a) => calls_sort(&a.expr),
+        Expr::Binary(b) => calls_sort(&b.lhs) || calls_sort(&b.rhs),
+        Expr::Paren(p) => calls_sort(&p.expr),
+        Expr::Unary(u) => calls_sort(&u.expr),
         _ => false,
     }
 }

@@ -232,11 +232,9 @@ fn over_groups(
                 s.values[k] = canonical(f(ctx, k, key, &mut buf));
             }
         }
+        // The group key keeps the name (buckets of different metrics stay apart); the
+        // result drops it, delayed or not.
         ctx.drop_name(&mut s);
-        if !ctx.opts.delayed_name_removal || s.labels.metric_name().is_none() {
-            s.labels = s.labels.without_metric_name();
-            s.drop_name = false;
-        }
         out.push(s);
     }
     ctx.merge(out, grid).map(Node::Vector)
