@@ -17,16 +17,33 @@ impl Annotations {
     pub fn info(&mut self, msg: impl AsRef<str>) {
         self.infos.insert(format!("PromQL info: {}", msg.as_ref()));
     }
-    /// `rate`/`increase`/`irate` over a name that does not look like a counter.
-    pub fn possible_non_counter(&mut self, metric: &str) {
-        self.info(format!(
-            "metric might not be a counter, name does not end in _total/_sum/_count/_bucket: {metric:?}"
-        ));
+    /// `rate`/`increase` over a series that does not look like a counter: by its `__type__`
+    /// label when it has one (3.x type-and-unit labels), else by its name's suffix.
+    pub fn check_counter(&mut self, metric: &str, type_label: Option<&str>) {
+        match type_label {
+            Some(t) if t != "counter" && t != "histogram" => self.info(format!(
+                "metric might not be a counter, __type__ label is not set to \"counter\" or \"histogram\", got {t:?}: {metric:?}"
+            )),
+            Some(_) => {}
+            None if !["_total", "_sum", "_count", "_bucket"].iter().any(|s| metric.ends_with(s)) => self.info(format!(
+                "metric might not be a counter, name does not end in _total/_sum/_count/_bucket: {metric:?}"
+            )),
+            None => {}
+        }
     }
     pub fn quantile_out_of_range(&mut self, q: f64) {
         self.warn(format!(
             "quantile value should be between 0 and 1, got {}",
             super::format::go_g(q)
         ));
+    }
+}
+
+/// Appends ` for metric name "x"` when the name is known, as Prometheus's `maybeAddMetricName`.
+pub fn with_metric_name(msg: &str, metric: &str) -> String {
+    if metric.is_empty() {
+        msg.to_string()
+    } else {
+        format!("{msg} for metric name {metric:?}")
     }
 }

@@ -9,6 +9,7 @@ use promql_parser::parser::Call;
 use super::{scalar_args, vector_arg};
 use crate::model::{Labels, METRIC_NAME};
 use crate::promql::Compat;
+use crate::promql::annotations::with_metric_name;
 use crate::promql::eval::{Ctx, EvalResult, Node};
 use crate::promql::series::{Grid, StepSeries, canonical, is_absent};
 
@@ -27,8 +28,9 @@ fn bucket_groups(ctx: &mut Ctx, input: &[StepSeries]) -> (Vec<Labels>, Vec<Vec<(
         let le = s.labels.get("le").unwrap_or("");
         let Some(upper) = parse_le(le) else {
             let name = s.labels.metric_name().unwrap_or("");
-            ctx.annos.warn(format!(
-                "bucket label \"le\" is missing or has a malformed value of {le:?} for metric name {name:?}"
+            ctx.annos.warn(with_metric_name(
+                &format!("bucket label \"le\" is missing or has a malformed value of {le:?}"),
+                name,
             ));
             continue;
         };
@@ -253,7 +255,7 @@ pub fn histogram_quantile(ctx: &mut Ctx, grid: Grid, call: &Call) -> EvalResult<
         let (v, forced) = bucket_quantile(q[k], buckets, compat);
         if forced {
             let name = key.get(METRIC_NAME).unwrap_or("");
-            ctx.annos.info(format!("input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) for metric name {name:?}"));
+            ctx.annos.info(with_metric_name("input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile)", name));
         }
         v
     })

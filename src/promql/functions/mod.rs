@@ -238,12 +238,6 @@ fn scalar_args(ctx: &mut Ctx, grid: Grid, call: &Call, skip: usize) -> EvalResul
     Ok(out)
 }
 
-fn is_counter_name(name: &str) -> bool {
-    ["_total", "_sum", "_count", "_bucket"]
-        .iter()
-        .any(|s| name.ends_with(s))
-}
-
 fn eval_range_fn(
     ctx: &mut Ctx,
     grid: Grid,
@@ -267,13 +261,11 @@ fn eval_range_fn(
     for s in &arg.series {
         let mut values = vec![ABSENT; grid.n];
         let (mut lo, mut hi) = (0, 0);
-        let mut any = false;
         for (k, &end) in arg.ends.iter().enumerate() {
             slide(&s.ts, &mut lo, &mut hi, end, arg.range, compat);
             if lo == hi {
                 continue;
             }
-            any = true;
             loaded += hi - lo;
             for (a, col) in sargs.iter_mut().zip(&scalars) {
                 *a = col[k];
@@ -291,13 +283,6 @@ fn eval_range_fn(
                 values[k] = canonical(v);
             }
         }
-        if check_counter
-            && any
-            && let Some(n) = s.labels.metric_name()
-            && !is_counter_name(n)
-        {
-            ctx.annos.possible_non_counter(n);
-        }
         let mut series = StepSeries {
             labels: s.labels.clone(),
             values,
@@ -307,6 +292,9 @@ fn eval_range_fn(
             ctx.drop_name(&mut series);
         }
         if series.has_any() {
+            if check_counter && let Some(n) = s.labels.metric_name() {
+                ctx.annos.check_counter(n, s.labels.get("__type__"));
+            }
             out.push(series);
         }
     }
