@@ -4,7 +4,10 @@
 //! (`detect`). Every error names the file and, where it exists, line and column.
 
 pub mod csv;
+mod exposition;
 pub mod json;
+mod labelset;
+mod lines;
 pub mod openmetrics;
 pub mod promtext;
 pub mod series_notation;

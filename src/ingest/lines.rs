@@ -1,0 +1,63 @@
+//! Streaming line reader for the text formats: a large buffer, one reused line vector.
+//!
+//! Depends on std only. A 4 GB file is never held in memory: each call hands out one line.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+
+use super::IngestError;
+
+/// Buffer size of the underlying reader (1 MiB).
+const CAPACITY: usize = 1 << 20;
+
+/// Reads a file line by line; lines come without their `\n` (and without a final `\r`).
+pub struct LineReader {
+    reader: BufReader<File>,
+    buf: Vec<u8>,
+    line_no: u64,
+    path: PathBuf,
+}
+
+impl LineReader {
+    pub fn open(path: &Path) -> Result<Self, IngestError> {
+        let file = File::open(path)
+            .map_err(|e| IngestError::new(path, None, None, format!("cannot open: {e}")))?;
+        Ok(LineReader {
+            reader: BufReader::with_capacity(CAPACITY, file),
+            buf: Vec::with_capacity(4096),
+            line_no: 0,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The next line and its 1-based number, or `None` at the end of the file.
+    pub fn next_line(&mut self) -> Result<Option<(u64, &[u8])>, IngestError> {
+        self.buf.clear();
+        let n = self.reader.read_until(b'\n', &mut self.buf).map_err(|e| {
+            IngestError::new(
+                &self.path,
+                Some(self.line_no + 1),
+                None,
+                format!("cannot read: {e}"),
+            )
+        })?;
+        if n == 0 {
+            return Ok(None);
+        }
+        self.line_no += 1;
+        let mut end = self.buf.len();
+        if self.buf[end - 1] == b'\n' {
+            end -= 1;
+            if end > 0 && self.buf[end - 1] == b'\r' {
+                end -= 1;
+            }
+        }
+        Ok(Some((self.line_no, &self.buf[..end])))
+    }
+
+    /// Number of the line read last (0 before the first).
+    pub fn line_no(&self) -> u64 {
+        self.line_no
+    }
+}
