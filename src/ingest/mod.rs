@@ -118,25 +118,39 @@ pub fn load_files(paths: &[PathBuf]) -> Result<Store, IngestError> {
         .map_err(|e| IngestError::new(first, None, None, e.to_string()))
 }
 
-/// Guesses the format of a file without a known extension from its first bytes.
+/// Guesses the format of a file without a known extension from its first bytes and, for
+/// OpenMetrics, its last line (`# EOF`).
 pub fn detect(path: &Path) -> Result<Format, IngestError> {
-    use std::io::Read;
+    use std::io::{Read, Seek, SeekFrom};
     let mut head = vec![0u8; 64 * 1024];
     let mut f = std::fs::File::open(path)
         .map_err(|e| IngestError::new(path, None, None, format!("cannot open: {e}")))?;
-    let n = f
-        .read(&mut head)
-        .map_err(|e| IngestError::new(path, None, None, format!("cannot read: {e}")))?;
-    Ok(detect_bytes(&head[..n]))
+    let read_err = |e: std::io::Error| IngestError::new(path, None, None, format!("cannot read: {e}"));
+    let n = f.read(&mut head).map_err(read_err)?;
+    let format = detect_bytes(&head[..n]);
+    if format == Format::PromText {
+        let len = f.metadata().map_err(read_err)?.len();
+        let mut tail = [0u8; 16];
+        let k = len.min(16) as usize;
+        f.seek(SeekFrom::Start(len - k as u64)).map_err(read_err)?;
+        f.read_exact(&mut tail[..k]).map_err(read_err)?;
+        if tail[..k].trim_ascii_end().ends_with(b"# EOF") {
+            return Ok(Format::OpenMetrics);
+        }
+    }
+    Ok(format)
 }
 
-/// Content sniffing: JSON starts with `{`/`[`; `load ` starts series notation; a header line
-/// with `timestamp` and `value` columns is CSV; OpenMetrics is recognised by `# EOF` or
-/// `# UNIT`/fractional-second timestamps; everything else is Prometheus text.
+/// Content sniffing: JSON starts with `[` or with `{` and a key (a promtool dump line starts
+/// with `{__name__=`); `load ` starts series notation; a header line with `timestamp` and
+/// `value` columns is CSV; OpenMetrics is recognised by `# EOF`, `# UNIT` or a first sample
+/// whose timestamp is in seconds (fractional, or below 1e11); everything else is Prometheus
+/// text.
 pub fn detect_bytes(head: &[u8]) -> Format {
     let text = String::from_utf8_lossy(head);
     let trimmed = text.trim_start();
-    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+    let after_brace = trimmed.strip_prefix('{').map(str::trim_start);
+    if trimmed.starts_with('[') || after_brace.is_some_and(|r| r.starts_with(['"', '}'])) {
         return Format::Json;
     }
     if trimmed.starts_with("load ") {
@@ -148,6 +162,18 @@ pub fn detect_bytes(head: &[u8]) -> Format {
     }
     if text.contains("# EOF") || text.contains("# UNIT ") {
         return Format::OpenMetrics;
+    }
+    let sample = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'));
+    if let Some(line) = sample {
+        let line = line.split(" # ").next().unwrap_or(line);
+        let ts = line.split_ascii_whitespace().last().unwrap_or("");
+        let seconds = ts.contains('.') || ts.parse::<i64>().is_ok_and(|t| t.abs() < 100_000_000_000);
+        if seconds && line.split_ascii_whitespace().count() >= 3 {
+            return Format::OpenMetrics;
+        }
     }
     Format::PromText
 }
