@@ -5,8 +5,7 @@
 //! or RFC 3339; values are floats, `NaN`, `Inf`, `+Inf` or `-Inf`. Rows are streamed as
 //! `ByteRecord`s and consecutive rows of one series share its id.
 
-use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, Read};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -17,8 +16,16 @@ use super::exposition::{append, parse_value};
 use crate::model::{LabelsBuilder, StoreBuilder, Timestamp};
 
 pub fn read(builder: &mut StoreBuilder, path: &Path) -> Result<(), IngestError> {
-    let file = File::open(path)
-        .map_err(|e| IngestError::new(path, None, None, format!("cannot open: {e}")))?;
+    read_from(builder, path, super::lines::open(path)?)
+}
+
+/// Reads from `reader`; `path` names it in errors.
+pub fn read_from(
+    builder: &mut StoreBuilder,
+    path: &Path,
+    reader: impl Read,
+) -> Result<(), IngestError> {
+    let file = reader;
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_reader(BufReader::with_capacity(1 << 20, file));

@@ -5,8 +5,7 @@
 //! append each point into the builder as it is parsed, so no whole-file value tree is
 //! built; errors carry serde_json's line and column.
 
-use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, Read};
 use std::path::Path;
 
 use serde::de::{DeserializeSeed, Deserializer, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -20,9 +19,16 @@ mod point;
 use point::{PointSeed, Sink};
 
 pub fn read(builder: &mut StoreBuilder, path: &Path) -> Result<(), IngestError> {
-    let file = File::open(path)
-        .map_err(|e| IngestError::new(path, None, None, format!("cannot open: {e}")))?;
-    let reader = BufReader::with_capacity(1 << 20, file);
+    read_from(builder, path, super::lines::open(path)?)
+}
+
+/// Reads from `reader`; `path` names it in errors.
+pub fn read_from(
+    builder: &mut StoreBuilder,
+    path: &Path,
+    reader: impl Read,
+) -> Result<(), IngestError> {
+    let reader = BufReader::with_capacity(1 << 20, reader);
     let mut de = serde_json::Deserializer::from_reader(reader);
     let at = |e: serde_json::Error| {
         let (line, col) = (e.line() as u64, e.column() as u64);

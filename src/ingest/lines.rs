@@ -3,7 +3,7 @@
 //! Depends on std only. A 4 GB file is never held in memory: each call hands out one line.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use super::IngestError;
@@ -12,23 +12,27 @@ use super::IngestError;
 const CAPACITY: usize = 1 << 20;
 
 /// Reads a file line by line; lines come without their `\n` (and without a final `\r`).
-pub struct LineReader {
-    reader: BufReader<File>,
+pub struct LineReader<R> {
+    reader: BufReader<R>,
     buf: Vec<u8>,
     line_no: u64,
     path: PathBuf,
 }
 
-impl LineReader {
-    pub fn open(path: &Path) -> Result<Self, IngestError> {
-        let file = File::open(path)
-            .map_err(|e| IngestError::new(path, None, None, format!("cannot open: {e}")))?;
-        Ok(LineReader {
-            reader: BufReader::with_capacity(CAPACITY, file),
+/// Opens `path` for reading, as an `IngestError` on failure.
+pub fn open(path: &Path) -> Result<File, IngestError> {
+    File::open(path).map_err(|e| IngestError::new(path, None, None, format!("cannot open: {e}")))
+}
+
+impl<R: Read> LineReader<R> {
+    /// Reads `reader`; `path` names it in errors.
+    pub fn new(path: &Path, reader: R) -> Self {
+        LineReader {
+            reader: BufReader::with_capacity(CAPACITY, reader),
             buf: Vec::with_capacity(4096),
             line_no: 0,
             path: path.to_path_buf(),
-        })
+        }
     }
 
     /// The next line and its 1-based number, or `None` at the end of the file.

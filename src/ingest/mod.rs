@@ -177,3 +177,68 @@ pub fn detect_bytes(head: &[u8]) -> Format {
     }
     Format::PromText
 }
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Helpers for the readers' unit tests: read bytes as if from a file named `t`.
+
+    use super::*;
+
+    pub fn read_bytes(format: Format, text: &[u8]) -> Result<Store, IngestError> {
+        let mut b = StoreBuilder::new();
+        let path = Path::new("t");
+        match format {
+            Format::OpenMetrics => openmetrics::read_from(&mut b, path, text)?,
+            Format::PromText => promtext::read_from(&mut b, path, text)?,
+            Format::Json => json::read_from(&mut b, path, text)?,
+            Format::Csv => csv::read_from(&mut b, path, text)?,
+            Format::SeriesNotation => unimplemented!("not a streaming reader"),
+        }
+        b.finish()
+            .map_err(|e| IngestError::new(path, None, None, e.to_string()))
+    }
+
+    /// The error's `line:col` and message; panics when the input is accepted.
+    pub fn error_at(format: Format, text: &[u8]) -> (String, String) {
+        match read_bytes(format, text) {
+            Ok(_) => panic!("accepted: {}", String::from_utf8_lossy(text)),
+            Err(e) => (
+                format!(
+                    "{}:{}",
+                    e.line.map_or("-".into(), |l| l.to_string()),
+                    e.column.map_or("-".into(), |c| c.to_string())
+                ),
+                e.message,
+            ),
+        }
+    }
+
+    /// `labels t=v ...` per series, in store order.
+    pub fn render(s: &Store) -> Vec<String> {
+        s.series()
+            .iter()
+            .map(|x| {
+                let pts: Vec<String> = x
+                    .timestamps
+                    .iter()
+                    .zip(x.values.iter())
+                    .map(|(t, v)| format!("{t}={v}"))
+                    .collect();
+                format!("{} {}", x.labels, pts.join(" "))
+            })
+            .collect()
+    }
+
+    /// Mutates `base` at every byte (several replacement bytes, and truncation) and reads
+    /// each variant: errors are fine, a panic fails the test.
+    pub fn never_panics(format: Format, base: &[u8]) {
+        for i in 0..base.len() {
+            let _ = read_bytes(format, &base[..i]);
+            for c in [0xff, b'"', b'{', b'}', b' ', b'\\', b'\n', b'#', b',', b'[', b'0'] {
+                let mut m = base.to_vec();
+                m[i] = c;
+                let _ = read_bytes(format, &m);
+            }
+        }
+    }
+}

@@ -4,15 +4,25 @@
 //! Depends on `model` and the shared exposition parsing. `# TYPE` lines are kept as
 //! metadata, other comments and blank lines ignored; every sample needs a timestamp.
 
+use std::io::Read;
 use std::path::Path;
 
 use super::IngestError;
 use super::exposition::{Dialect, SampleParser, append};
-use super::lines::LineReader;
+use super::lines::{LineReader, open};
 use crate::model::StoreBuilder;
 
 pub fn read(builder: &mut StoreBuilder, path: &Path) -> Result<(), IngestError> {
-    let mut lines = LineReader::open(path)?;
+    read_from(builder, path, open(path)?)
+}
+
+/// Reads from `reader`; `path` names it in errors.
+pub fn read_from(
+    builder: &mut StoreBuilder,
+    path: &Path,
+    reader: impl Read,
+) -> Result<(), IngestError> {
+    let mut lines = LineReader::new(path, reader);
     let mut parser = SampleParser::new(Dialect::PromText);
     while let Some((n, line)) = lines.next_line()? {
         let first = line.iter().position(|&c| c != b' ' && c != b'\t');
