@@ -31,8 +31,13 @@ pub fn read_from(
     let reader = BufReader::with_capacity(1 << 20, reader);
     let mut de = serde_json::Deserializer::from_reader(reader);
     let at = |e: serde_json::Error| {
-        let (line, col) = (e.line() as u64, e.column() as u64);
-        IngestError::new(path, (line > 0).then_some(line), (col > 0).then_some(col), e.to_string())
+        let (line, col) = (e.line(), e.column());
+        // serde_json's Display appends the position, which IngestError prints itself.
+        let text = e.to_string();
+        let suffix = format!(" at line {line} column {col}");
+        let message = text.strip_suffix(&suffix).unwrap_or(&text).to_string();
+        let (line, col) = (line as u64, col as u64);
+        IngestError::new(path, (line > 0).then_some(line), (col > 0).then_some(col), message)
     };
     Top { b: builder }.deserialize(&mut de).map_err(at)?;
     de.end().map_err(at)
@@ -201,4 +206,61 @@ impl<'de> Visitor<'de> for PointsSeed<'_, '_> {
 /// serde_json positions at the current line and column).
 fn append_point<E: serde::de::Error>(b: &mut StoreBuilder, id: u32, t: i64, v: f64) -> Result<(), E> {
     append(b, id, t, v).map_err(E::custom)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ingest::Format::Json;
+    use crate::ingest::testing::{error_at, never_panics, read_bytes, render};
+
+    const SERIES: &str = r#"[{"metric":{"__name__":"up","job":"a"},"values":[[1,"1"],[2.5,"NaN"]]}]"#;
+
+    #[test]
+    fn accepts_response_data_object_and_bare_result() {
+        let want = ["up{job=\"a\"} 1000=1 2500=NaN"];
+        let response = format!(r#"{{"status":"success","data":{{"resultType":"matrix","result":{SERIES}}}}}"#);
+        let data = format!(r#"{{"resultType":"matrix","result":{SERIES}}}"#);
+        for text in [response, data, SERIES.to_string()] {
+            assert_eq!(render(&read_bytes(Json, text.as_bytes()).unwrap()), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn rounds_seconds_to_the_nearest_millisecond() {
+        let s = read_bytes(
+            Json,
+            br#"[{"metric":{"__name__":"x"},"values":[[-0.0005,"1"],[0.0005,"2"],[0.123,"3"],[1704067200.001,4]]}]"#,
+        )
+        .unwrap();
+        assert_eq!(&*s.series()[0].timestamps, &[-1, 1, 123, 1_704_067_200_001]);
+    }
+
+    #[test]
+    fn errors_carry_line_and_column() {
+        for (input, want_at, want_msg) in [
+            (&br#"{"status":"error","errorType":"bad_data","error":"parse error at char 3"}"#[..], "1:73", "bad_data: parse error at char 3"),
+            (b"[{\"metric\":{},\n\"values\":[[1,\"x\"]]}]", "2:16", "invalid sample value \"x\""),
+            (b"[{\"metric\":{},\"values\":[[1,\"1\"],\n[1,\"2\"]]}]", "2:7", "two different values"),
+            (b"[{\"metric\":{},\"values\":[[1,\"1\",3]]}]", "1:33", "two elements"),
+            (b"{\"resultType\":\"scalar\",\"result\":[1,\"1\"]}", "1:23", "holds no series"),
+            (b"[{\"metric\":{}", "1:13", "EOF"),
+            (b"[] x", "1:4", "trailing characters"),
+        ] {
+            let (at, msg) = error_at(Json, input);
+            let shown = String::from_utf8_lossy(input);
+            assert_eq!(at, want_at, "{shown}: {msg}");
+            assert!(msg.contains(want_msg), "{shown}: {msg}");
+        }
+    }
+
+    #[test]
+    fn values_before_metric_are_buffered() {
+        let s = read_bytes(Json, br#"[{"values":[[1,"+Inf"]],"metric":{"__name__":"x","a":""}}]"#).unwrap();
+        assert_eq!(render(&s), ["x 1000=inf"]);
+    }
+
+    #[test]
+    fn mutated_input_never_panics() {
+        never_panics(Json, br#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"a":"b"},"value":[1.5,"2"]}]}}"#);
+    }
 }

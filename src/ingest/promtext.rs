@@ -58,3 +58,56 @@ fn type_comment(builder: &mut StoreBuilder, line: &[u8]) {
         builder.set_metric_type(family, typ);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ingest::Format::PromText as PT;
+    use crate::ingest::testing::{error_at, never_panics, read_bytes, render};
+
+    #[test]
+    fn reads_exposition_and_promtool_dump_lines() {
+        let s = read_bytes(
+            PT,
+            b"# HELP a_total Help.\n# TYPE a_total counter\n\n\
+              a_total{x=\"1\"} 1 1000\n\
+              {__name__=\"a_total\", x=\"1\"} 2 2000\n\
+              b{y=\"z\",} -Inf\t3000\n",
+        )
+        .unwrap();
+        assert_eq!(
+            render(&s),
+            ["a_total{x=\"1\"} 1000=1 2000=2", "b{y=\"z\"} 3000=-inf"]
+        );
+        assert_eq!(s.metric_types["a_total"], "counter");
+    }
+
+    #[test]
+    fn timestamps_are_integer_milliseconds() {
+        let s = read_bytes(PT, b"a 1 1704067200123\na 2 -5\n").unwrap();
+        assert_eq!(&*s.series()[0].timestamps, &[-5, 1_704_067_200_123]);
+    }
+
+    #[test]
+    fn malformed_lines_point_at_the_offending_byte() {
+        for (input, want_at, want_msg) in [
+            (&b"a 1\n"[..], "1:4", "missing timestamp"),
+            (b"# c\na{b=\"x\"} 1\n", "2:11", "missing timestamp"),
+            (b"a 1 1.5\n", "1:5", "integer milliseconds"),
+            (b"a 1 1 # x\n", "1:7", "unexpected text after the timestamp"),
+            (b"a one 1\n", "1:3", "invalid value"),
+            (b"{__name__=\"a\", b=\"1} 1 1\n", "1:18", "unterminated label value"),
+            (b"  a 1 1\n", "1:3", "first column"),
+            (b"a 1 5\na 2 5\n", "2:3", "two different values"),
+        ] {
+            let (at, msg) = error_at(PT, input);
+            let shown = String::from_utf8_lossy(input);
+            assert_eq!(at, want_at, "{shown}: {msg}");
+            assert!(msg.contains(want_msg), "{shown}: {msg}");
+        }
+    }
+
+    #[test]
+    fn mutated_input_never_panics() {
+        never_panics(PT, b"# TYPE a gauge\na{x=\"1\"} 1 1000\n{__name__=\"b\", y=\"\\n\"} NaN 2\n");
+    }
+}
