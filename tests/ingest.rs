@@ -53,9 +53,14 @@ fn openmetrics_fixture_reads_exact_series_and_types() {
     let s = load("sample.om");
     assert_eq!(render(&s), EXPECTED);
     assert_eq!(s.sample_count(), 11);
-    assert_eq!(s.metric_types.get("http_requests").map(String::as_str), Some("counter"));
     assert_eq!(
-        s.metric_types.get("process_resident_memory_bytes").map(String::as_str),
+        s.metric_types.get("http_requests").map(String::as_str),
+        Some("counter")
+    );
+    assert_eq!(
+        s.metric_types
+            .get("process_resident_memory_bytes")
+            .map(String::as_str),
         Some("gauge")
     );
 }
@@ -70,7 +75,13 @@ fn every_format_reads_the_same_logical_data() {
 #[test]
 fn detection_without_extension_picks_the_right_reader() {
     let dir = tempfile::tempdir().unwrap();
-    for name in ["sample.om", "sample.prom", "dump.txt", "matrix.json", "sample.csv"] {
+    for name in [
+        "sample.om",
+        "sample.prom",
+        "dump.txt",
+        "matrix.json",
+        "sample.csv",
+    ] {
         let copy = dir.path().join(name.replace('.', "_"));
         std::fs::copy(fixture(name), &copy).unwrap();
         assert_eq!(render(&load_files(&[copy]).unwrap()), EXPECTED, "{name}");
@@ -109,10 +120,18 @@ fn generate(dir: &Path, args: &[&str]) -> Option<(PathBuf, serde_json::Value)> {
         return None;
     }
     let out = dir.join("x.om");
-    let status = Command::new("python3").arg(&script).args(args).arg("--out").arg(&out).output();
+    let status = Command::new("python3")
+        .arg(&script)
+        .args(args)
+        .arg("--out")
+        .arg(&out)
+        .output();
     match status {
         Ok(o) if o.status.success() => {}
-        Ok(o) => panic!("gen_dataset.py failed: {}", String::from_utf8_lossy(&o.stderr)),
+        Ok(o) => panic!(
+            "gen_dataset.py failed: {}",
+            String::from_utf8_lossy(&o.stderr)
+        ),
         Err(e) => {
             eprintln!("SKIPPED: cannot run python3: {e}");
             return None;
@@ -127,14 +146,19 @@ const SMALL: &[&str] = &["--services", "1", "--pods-per-service", "2", "--hours"
 #[test]
 fn generated_dataset_matches_its_sidecar_counts() {
     let dir = tempfile::tempdir().unwrap();
-    let Some((om, meta)) = generate(dir.path(), SMALL) else { return };
+    let Some((om, meta)) = generate(dir.path(), SMALL) else {
+        return;
+    };
     let s = load_files(&[om]).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(s.series().len() as u64, meta["series"].as_u64().unwrap());
     assert_eq!(s.sample_count() as u64, meta["samples"].as_u64().unwrap());
     let (first, last) = s.time_range().unwrap();
     assert_eq!(first, meta["first_timestamp"].as_i64().unwrap() * 1000);
     assert_eq!(last, meta["last_timestamp"].as_i64().unwrap() * 1000);
-    assert_eq!(s.metric_types.get("http_requests").map(String::as_str), Some("counter"));
+    assert_eq!(
+        s.metric_types.get("http_requests").map(String::as_str),
+        Some("counter")
+    );
 }
 
 #[test]
@@ -144,7 +168,9 @@ fn promtool_dump_round_trip_matches_the_openmetrics_read() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let Some((om, _)) = generate(dir.path(), SMALL) else { return };
+    let Some((om, _)) = generate(dir.path(), SMALL) else {
+        return;
+    };
     let db = dir.path().join("tsdb");
     let out = Command::new("promtool")
         .args(["tsdb", "create-blocks-from", "openmetrics", "--quiet"])
@@ -152,11 +178,23 @@ fn promtool_dump_round_trip_matches_the_openmetrics_read() {
         .arg(&db)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // promtool 2.42's dump opens the WAL and fails when the directory is missing.
     std::fs::create_dir_all(db.join("wal")).unwrap();
-    let out = Command::new("promtool").args(["tsdb", "dump"]).arg(&db).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("promtool")
+        .args(["tsdb", "dump"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let dump = dir.path().join("dump.txt");
     std::fs::write(&dump, &out.stdout).unwrap();
 

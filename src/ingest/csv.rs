@@ -43,7 +43,12 @@ pub fn read_from(
     while rdr.read_byte_record(&mut rec).map_err(csv_err)? {
         let line = rec.position().map_or(0, |p| p.line());
         let err = |col: usize, msg: String| {
-            IngestError::new(path, Some(line), None, format!("column {:?}: {msg}", String::from_utf8_lossy(&header[col])))
+            IngestError::new(
+                path,
+                Some(line),
+                None,
+                format!("column {:?}: {msg}", String::from_utf8_lossy(&header[col])),
+            )
         };
         key.clear();
         for i in 1..last {
@@ -57,7 +62,13 @@ pub fn read_from(
                 let mut lb = LabelsBuilder::new();
                 for (i, name) in names.iter().enumerate() {
                     let cell = std::str::from_utf8(&rec[i + 1]).map_err(|e| {
-                        err(i + 1, format!("label value is not valid UTF-8 (byte {})", e.valid_up_to() + 1))
+                        err(
+                            i + 1,
+                            format!(
+                                "label value is not valid UTF-8 (byte {})",
+                                e.valid_up_to() + 1
+                            ),
+                        )
                     })?;
                     if !cell.is_empty() {
                         lb.set(name.clone(), builder.intern(cell));
@@ -82,12 +93,27 @@ pub fn read_from(
         let t = std::str::from_utf8(ts)
             .ok()
             .and_then(|s| Timestamp::parse(s).ok())
-            .ok_or_else(|| err(0, format!("invalid timestamp {:?}: use Unix seconds or RFC 3339", String::from_utf8_lossy(ts))))?;
+            .ok_or_else(|| {
+                err(
+                    0,
+                    format!(
+                        "invalid timestamp {:?}: use Unix seconds or RFC 3339",
+                        String::from_utf8_lossy(ts)
+                    ),
+                )
+            })?;
         let vs = trimmed(&rec[last]);
         let v = parse_value(vs).ok_or_else(|| {
-            err(last, format!("invalid value {:?}: expected a float, NaN, +Inf or -Inf", String::from_utf8_lossy(vs)))
+            err(
+                last,
+                format!(
+                    "invalid value {:?}: expected a float, NaN, +Inf or -Inf",
+                    String::from_utf8_lossy(vs)
+                ),
+            )
         })?;
-        append(builder, id, t.millis(), v).map_err(|m| IngestError::new(path, Some(line), None, m))?;
+        append(builder, id, t.millis(), v)
+            .map_err(|m| IngestError::new(path, Some(line), None, m))?;
     }
     Ok(())
 }
@@ -108,11 +134,16 @@ fn label_columns(
     let mut names: Vec<Arc<str>> = Vec::with_capacity(n - 2);
     for i in 1..n - 1 {
         let raw = trimmed(&header[i]);
-        let ok = raw.first().is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
+        let ok = raw
+            .first()
+            .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
             && raw.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_');
         let name = String::from_utf8_lossy(raw);
         if !ok {
-            return Err(bad(format!("column {} header {name:?} is not a valid label name", i + 1)));
+            return Err(bad(format!(
+                "column {} header {name:?} is not a valid label name",
+                i + 1
+            )));
         }
         if names.iter().any(|x| **x == *name) {
             return Err(bad(format!("duplicate label column {name:?}")));
@@ -120,7 +151,9 @@ fn label_columns(
         names.push(builder.intern(&name));
     }
     if !names.iter().any(|x| &**x == crate::model::METRIC_NAME) {
-        return Err(bad("missing a `__name__` column for the metric name".to_string()));
+        return Err(bad(
+            "missing a `__name__` column for the metric name".to_string()
+        ));
     }
     Ok(names)
 }
@@ -141,7 +174,10 @@ mod tests {
             b"timestamp,__name__,job,value\n1.5,up,a,1\n1970-01-01T00:00:02Z,up,a,Inf\n3,up,,-Inf\n",
         )
         .unwrap();
-        assert_eq!(render(&s), ["up{job=\"a\"} 1500=1 2000=inf", "up 3000=-inf"]);
+        assert_eq!(
+            render(&s),
+            ["up{job=\"a\"} 1500=1 2000=inf", "up 3000=-inf"]
+        );
     }
 
     #[test]
@@ -149,12 +185,32 @@ mod tests {
         for (input, want_at, want_msg) in [
             (&b"time,__name__,value\n"[..], "1:-", "expected a header"),
             (b"timestamp,job,value\n1,a,1\n", "1:-", "`__name__` column"),
-            (b"timestamp,__name__,value\n1,up,1\nyesterday,up,1\n", "3:-", "column \"timestamp\""),
-            (b"timestamp,__name__,value\n1,up,x\n", "2:-", "column \"value\": invalid value"),
-            (b"timestamp,__name__,value\n1,up\n", "2:-", "found record with 2 fields"),
+            (
+                b"timestamp,__name__,value\n1,up,1\nyesterday,up,1\n",
+                "3:-",
+                "column \"timestamp\"",
+            ),
+            (
+                b"timestamp,__name__,value\n1,up,x\n",
+                "2:-",
+                "column \"value\": invalid value",
+            ),
+            (
+                b"timestamp,__name__,value\n1,up\n",
+                "2:-",
+                "found record with 2 fields",
+            ),
             (b"timestamp,__name__,value\n1,,1\n", "2:-", "no metric name"),
-            (b"timestamp,__name__,value\n1,\xff,1\n", "2:-", "not valid UTF-8"),
-            (b"timestamp,__name__,value\n1,up,1\n1,up,2\n", "3:-", "two different values"),
+            (
+                b"timestamp,__name__,value\n1,\xff,1\n",
+                "2:-",
+                "not valid UTF-8",
+            ),
+            (
+                b"timestamp,__name__,value\n1,up,1\n1,up,2\n",
+                "3:-",
+                "two different values",
+            ),
         ] {
             let (at, msg) = error_at(Csv, input);
             let shown = String::from_utf8_lossy(input);
@@ -165,6 +221,9 @@ mod tests {
 
     #[test]
     fn mutated_input_never_panics() {
-        never_panics(Csv, b"timestamp,__name__,a,value\n1,up,\"x\"\"y\",1\n2024-01-01T00:00:00Z,up,,NaN\n");
+        never_panics(
+            Csv,
+            b"timestamp,__name__,a,value\n1,up,\"x\"\"y\",1\n2024-01-01T00:00:00Z,up,,NaN\n",
+        );
     }
 }

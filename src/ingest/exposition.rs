@@ -33,12 +33,7 @@ impl LineError {
     }
     /// As an `IngestError` at `line` (1-based), with a 1-based column.
     pub fn at(self, path: &Path, line: u64) -> IngestError {
-        IngestError::new(
-            path,
-            Some(line),
-            Some(self.offset as u64 + 1),
-            self.message,
-        )
+        IngestError::new(path, Some(line), Some(self.offset as u64 + 1), self.message)
     }
 }
 

@@ -8,7 +8,9 @@
 use std::io::{BufReader, Read};
 use std::path::Path;
 
-use serde::de::{DeserializeSeed, Deserializer, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    DeserializeSeed, Deserializer, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
 
 use super::IngestError;
 use super::exposition::append;
@@ -37,7 +39,12 @@ pub fn read_from(
         let suffix = format!(" at line {line} column {col}");
         let message = text.strip_suffix(&suffix).unwrap_or(&text).to_string();
         let (line, col) = (line as u64, col as u64);
-        IngestError::new(path, (line > 0).then_some(line), (col > 0).then_some(col), message)
+        IngestError::new(
+            path,
+            (line > 0).then_some(line),
+            (col > 0).then_some(col),
+            message,
+        )
     };
     Top { b: builder }.deserialize(&mut de).map_err(at)?;
     de.end().map_err(at)
@@ -146,10 +153,10 @@ impl<'de> Visitor<'de> for SeriesSeed<'_> {
                     if sink.id.is_some() {
                         return Err(A::Error::custom("duplicate field `metric`"));
                     }
-                    let pairs: Vec<(String, String)> =
-                        map.next_value::<std::collections::BTreeMap<String, String>>()?
-                            .into_iter()
-                            .collect();
+                    let pairs: Vec<(String, String)> = map
+                        .next_value::<std::collections::BTreeMap<String, String>>()?
+                        .into_iter()
+                        .collect();
                     let mut lb = LabelsBuilder::new();
                     for (n, v) in pairs {
                         let (n, v) = (sink.b.intern(&n), sink.b.intern(&v));
@@ -197,14 +204,22 @@ impl<'de> Visitor<'de> for PointsSeed<'_, '_> {
         f.write_str("an array of [timestamp, \"value\"] pairs")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq.next_element_seed(PointSeed { sink: self.sink })?.is_some() {}
+        while seq
+            .next_element_seed(PointSeed { sink: self.sink })?
+            .is_some()
+        {}
         Ok(())
     }
 }
 
 /// Appends through `exposition::append`, turning a conflict into a serde error (which
 /// serde_json positions at the current line and column).
-fn append_point<E: serde::de::Error>(b: &mut StoreBuilder, id: u32, t: i64, v: f64) -> Result<(), E> {
+fn append_point<E: serde::de::Error>(
+    b: &mut StoreBuilder,
+    id: u32,
+    t: i64,
+    v: f64,
+) -> Result<(), E> {
     append(b, id, t, v).map_err(E::custom)
 }
 
@@ -213,15 +228,21 @@ mod tests {
     use crate::ingest::Format::Json;
     use crate::ingest::testing::{error_at, never_panics, read_bytes, render};
 
-    const SERIES: &str = r#"[{"metric":{"__name__":"up","job":"a"},"values":[[1,"1"],[2.5,"NaN"]]}]"#;
+    const SERIES: &str =
+        r#"[{"metric":{"__name__":"up","job":"a"},"values":[[1,"1"],[2.5,"NaN"]]}]"#;
 
     #[test]
     fn accepts_response_data_object_and_bare_result() {
         let want = ["up{job=\"a\"} 1000=1 2500=NaN"];
-        let response = format!(r#"{{"status":"success","data":{{"resultType":"matrix","result":{SERIES}}}}}"#);
+        let response =
+            format!(r#"{{"status":"success","data":{{"resultType":"matrix","result":{SERIES}}}}}"#);
         let data = format!(r#"{{"resultType":"matrix","result":{SERIES}}}"#);
         for text in [response, data, SERIES.to_string()] {
-            assert_eq!(render(&read_bytes(Json, text.as_bytes()).unwrap()), want, "{text}");
+            assert_eq!(
+                render(&read_bytes(Json, text.as_bytes()).unwrap()),
+                want,
+                "{text}"
+            );
         }
     }
 
@@ -238,11 +259,31 @@ mod tests {
     #[test]
     fn errors_carry_line_and_column() {
         for (input, want_at, want_msg) in [
-            (&br#"{"status":"error","errorType":"bad_data","error":"parse error at char 3"}"#[..], "1:73", "bad_data: parse error at char 3"),
-            (b"[{\"metric\":{},\n\"values\":[[1,\"x\"]]}]", "2:16", "invalid sample value \"x\""),
-            (b"[{\"metric\":{},\"values\":[[1,\"1\"],\n[1,\"2\"]]}]", "2:7", "two different values"),
-            (b"[{\"metric\":{},\"values\":[[1,\"1\",3]]}]", "1:33", "two elements"),
-            (b"{\"resultType\":\"scalar\",\"result\":[1,\"1\"]}", "1:23", "holds no series"),
+            (
+                &br#"{"status":"error","errorType":"bad_data","error":"parse error at char 3"}"#[..],
+                "1:73",
+                "bad_data: parse error at char 3",
+            ),
+            (
+                b"[{\"metric\":{},\n\"values\":[[1,\"x\"]]}]",
+                "2:16",
+                "invalid sample value \"x\"",
+            ),
+            (
+                b"[{\"metric\":{},\"values\":[[1,\"1\"],\n[1,\"2\"]]}]",
+                "2:7",
+                "two different values",
+            ),
+            (
+                b"[{\"metric\":{},\"values\":[[1,\"1\",3]]}]",
+                "1:33",
+                "two elements",
+            ),
+            (
+                b"{\"resultType\":\"scalar\",\"result\":[1,\"1\"]}",
+                "1:23",
+                "holds no series",
+            ),
             (b"[{\"metric\":{}", "1:13", "EOF"),
             (b"[] x", "1:4", "trailing characters"),
         ] {
@@ -255,7 +296,11 @@ mod tests {
 
     #[test]
     fn values_before_metric_are_buffered() {
-        let s = read_bytes(Json, br#"[{"values":[[1,"+Inf"]],"metric":{"__name__":"x","a":""}}]"#).unwrap();
+        let s = read_bytes(
+            Json,
+            br#"[{"values":[[1,"+Inf"]],"metric":{"__name__":"x","a":""}}]"#,
+        )
+        .unwrap();
         assert_eq!(render(&s), ["x 1000=inf"]);
     }
 

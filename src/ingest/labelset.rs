@@ -8,8 +8,8 @@
 use std::sync::Arc;
 
 use super::exposition::LineError;
-use crate::model::{LabelsBuilder, METRIC_NAME, StoreBuilder};
 use crate::model::Labels;
+use crate::model::{LabelsBuilder, METRIC_NAME, StoreBuilder};
 
 pub fn is_blank(c: u8) -> bool {
     c == b' ' || c == b'\t'
@@ -132,7 +132,12 @@ impl LabelSetParser {
             match line.get(i) {
                 Some(b',') => i += 1,
                 Some(b'}') => {}
-                Some(_) => return Err(LineError::new(i, "expected ',' or '}' after the label value")),
+                Some(_) => {
+                    return Err(LineError::new(
+                        i,
+                        "expected ',' or '}' after the label value",
+                    ));
+                }
                 None => return Err(LineError::new(i, "unterminated label set: missing '}'")),
             }
         }
@@ -142,7 +147,8 @@ impl LabelSetParser {
     /// returns the offset after the closing quote.
     fn parse_value(&mut self, line: &[u8], quote: usize) -> Result<usize, LineError> {
         let start = quote + 1;
-        let unterminated = || LineError::new(quote, "unterminated label value: missing closing '\"'");
+        let unterminated =
+            || LineError::new(quote, "unterminated label value: missing closing '\"'");
         let rel = memchr::memchr2(b'"', b'\\', &line[start..]).ok_or_else(unterminated)?;
         self.value.clear();
         let mut i = start + rel;

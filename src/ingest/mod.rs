@@ -125,7 +125,8 @@ pub fn detect(path: &Path) -> Result<Format, IngestError> {
     let mut head = vec![0u8; 64 * 1024];
     let mut f = std::fs::File::open(path)
         .map_err(|e| IngestError::new(path, None, None, format!("cannot open: {e}")))?;
-    let read_err = |e: std::io::Error| IngestError::new(path, None, None, format!("cannot read: {e}"));
+    let read_err =
+        |e: std::io::Error| IngestError::new(path, None, None, format!("cannot read: {e}"));
     let n = f.read(&mut head).map_err(read_err)?;
     let format = detect_bytes(&head[..n]);
     if format == Format::PromText {
@@ -170,7 +171,8 @@ pub fn detect_bytes(head: &[u8]) -> Format {
     if let Some(line) = sample {
         let line = line.split(" # ").next().unwrap_or(line);
         let ts = line.split_ascii_whitespace().last().unwrap_or("");
-        let seconds = ts.contains('.') || ts.parse::<i64>().is_ok_and(|t| t.abs() < 100_000_000_000);
+        let seconds =
+            ts.contains('.') || ts.parse::<i64>().is_ok_and(|t| t.abs() < 100_000_000_000);
         if seconds && line.split_ascii_whitespace().count() >= 3 {
             return Format::OpenMetrics;
         }
@@ -234,7 +236,9 @@ pub(crate) mod testing {
     pub fn never_panics(format: Format, base: &[u8]) {
         for i in 0..base.len() {
             let _ = read_bytes(format, &base[..i]);
-            for c in [0xff, b'"', b'{', b'}', b' ', b'\\', b'\n', b'#', b',', b'[', b'0'] {
+            for c in [
+                0xff, b'"', b'{', b'}', b' ', b'\\', b'\n', b'#', b',', b'[', b'0',
+            ] {
                 let mut m = base.to_vec();
                 m[i] = c;
                 let _ = read_bytes(format, &m);

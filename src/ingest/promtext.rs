@@ -49,8 +49,12 @@ pub fn read_from(
 /// Records `# TYPE name type`; the Prometheus text format treats malformed comments as
 /// plain comments, and so does this reader.
 fn type_comment(builder: &mut StoreBuilder, line: &[u8]) {
-    let Some(rest) = line.strip_prefix(b"#") else { return };
-    let Ok(text) = std::str::from_utf8(rest) else { return };
+    let Some(rest) = line.strip_prefix(b"#") else {
+        return;
+    };
+    let Ok(text) = std::str::from_utf8(rest) else {
+        return;
+    };
     let mut parts = text.split([' ', '\t']).filter(|p| !p.is_empty());
     if let (Some("TYPE"), Some(family), Some(typ), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
@@ -95,7 +99,11 @@ mod tests {
             (b"a 1 1.5\n", "1:5", "integer milliseconds"),
             (b"a 1 1 # x\n", "1:7", "unexpected text after the timestamp"),
             (b"a one 1\n", "1:3", "invalid value"),
-            (b"{__name__=\"a\", b=\"1} 1 1\n", "1:18", "unterminated label value"),
+            (
+                b"{__name__=\"a\", b=\"1} 1 1\n",
+                "1:18",
+                "unterminated label value",
+            ),
             (b"  a 1 1\n", "1:3", "first column"),
             (b"a 1 5\na 2 5\n", "2:3", "two different values"),
         ] {
@@ -108,6 +116,9 @@ mod tests {
 
     #[test]
     fn mutated_input_never_panics() {
-        never_panics(PT, b"# TYPE a gauge\na{x=\"1\"} 1 1000\n{__name__=\"b\", y=\"\\n\"} NaN 2\n");
+        never_panics(
+            PT,
+            b"# TYPE a gauge\na{x=\"1\"} 1 1000\n{__name__=\"b\", y=\"\\n\"} NaN 2\n",
+        );
     }
 }

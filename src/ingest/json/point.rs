@@ -71,13 +71,19 @@ impl<'de> Visitor<'de> for PointSeed<'_, '_> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let Some(Time(t)) = seq.next_element::<Time>()? else {
-            return Err(A::Error::custom("empty point: expected [timestamp, \"value\"]"));
+            return Err(A::Error::custom(
+                "empty point: expected [timestamp, \"value\"]",
+            ));
         };
         let Some(Value(v)) = seq.next_element::<Value>()? else {
-            return Err(A::Error::custom("point without a value: expected [timestamp, \"value\"]"));
+            return Err(A::Error::custom(
+                "point without a value: expected [timestamp, \"value\"]",
+            ));
         };
         if seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
-            return Err(A::Error::custom("a point has two elements: [timestamp, \"value\"]"));
+            return Err(A::Error::custom(
+                "a point has two elements: [timestamp, \"value\"]",
+            ));
         }
         self.sink.push(t, v)
     }
@@ -117,7 +123,9 @@ impl Visitor<'_> for TimeVisitor {
     fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Time, E> {
         match s.trim().parse::<f64>() {
             Ok(f) => self.visit_f64(f),
-            Err(_) => Err(E::custom(format!("invalid timestamp {s:?}: expected seconds"))),
+            Err(_) => Err(E::custom(format!(
+                "invalid timestamp {s:?}: expected seconds"
+            ))),
         }
     }
 }
