@@ -205,3 +205,31 @@ fn promtool_dump_round_trip_matches_the_openmetrics_read() {
     assert!(from_dump.sample_count() > 1000);
     assert_eq!(render(&from_dump), render(&from_om));
 }
+
+/// Manual measurement on a big generated file (never committed):
+/// `ROLLSIM_DATASET=/tmp/bench-data/small.om cargo test --test ingest -- --ignored --nocapture`
+#[test]
+#[ignore = "needs ROLLSIM_DATASET=<generated .om file>"]
+fn measure_dataset_from_env() {
+    let Some(path) = std::env::var_os("ROLLSIM_DATASET").map(PathBuf::from) else {
+        eprintln!("SKIPPED: set ROLLSIM_DATASET");
+        return;
+    };
+    let start = std::time::Instant::now();
+    let s = load_files(std::slice::from_ref(&path)).unwrap_or_else(|e| panic!("{e}"));
+    let elapsed = start.elapsed();
+    let (bytes, samples) = (s.sample_bytes(), s.sample_count());
+    eprintln!(
+        "{}: {} series, {samples} samples, {bytes} sample bytes = {:.2} bytes/sample, loaded in {:.2?}",
+        path.display(),
+        s.series().len(),
+        bytes as f64 / samples as f64,
+        elapsed
+    );
+    let meta = path.with_extension("om.meta.json");
+    if let Ok(text) = std::fs::read_to_string(meta) {
+        let meta: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(samples as u64, meta["samples"].as_u64().unwrap());
+        assert_eq!(s.series().len() as u64, meta["series"].as_u64().unwrap());
+    }
+}

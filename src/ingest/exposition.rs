@@ -2,10 +2,12 @@
 //!
 //! Depends on `model` and `ingest::labelset`. A line is `series value timestamp`, where the
 //! series part is `name`, `name{labels}` or `{__name__="name", labels}` (the `promtool tsdb
-//! dump` form). Exposition files list a series' samples on consecutive lines, so when a
-//! line starts with the previous line's series bytes the previous series id is reused
-//! without parsing labels again.
+//! dump` form). Labels are parsed once per distinct series spelling: a line starting with
+//! the previous line's series bytes reuses its id (series-major files), and otherwise the
+//! series bytes, delimited by a light quote-aware scan, are looked up among those seen
+//! before (time-major files such as histograms, whose consecutive lines alternate series).
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use super::IngestError;
@@ -62,6 +64,8 @@ pub struct SampleParser {
     dialect: Dialect,
     prev_key: Vec<u8>,
     prev_id: Option<u32>,
+    /// Series bytes (`name{...}`) already parsed, and their ids.
+    known: HashMap<Box<[u8]>, u32>,
     labels: LabelSetParser,
 }
 
@@ -71,6 +75,7 @@ impl SampleParser {
             dialect,
             prev_key: Vec::new(),
             prev_id: None,
+            known: HashMap::new(),
             labels: LabelSetParser::default(),
         }
     }
@@ -83,8 +88,16 @@ impl SampleParser {
                 (id, k)
             }
             _ => {
-                let (end, labels) = self.labels.parse_series(b, line)?;
-                let id = b.series_id(labels);
+                let seen = series_end(line).and_then(|end| Some((*self.known.get(&line[..end])?, end)));
+                let (id, end) = match seen {
+                    Some(hit) => hit,
+                    None => {
+                        let (end, labels) = self.labels.parse_series(b, line)?;
+                        let id = b.series_id(labels);
+                        self.known.insert(line[..end].into(), id);
+                        (id, end)
+                    }
+                };
                 self.prev_key.clear();
                 self.prev_key.extend_from_slice(&line[..end]);
                 self.prev_id = Some(id);
@@ -152,6 +165,32 @@ impl SampleParser {
     }
 }
 
+/// Where the series part of `line` ends, by a quote-aware scan that does not validate
+/// (a full parse does, the first time a spelling is seen); `None` when it cannot tell or
+/// no blank follows.
+fn series_end(line: &[u8]) -> Option<usize> {
+    let first = memchr::memchr3(b'{', b' ', b'\t', line)?;
+    if line[first] != b'{' {
+        return Some(first);
+    }
+    let mut i = first + 1;
+    let end = loop {
+        let j = i + memchr::memchr2(b'"', b'}', line.get(i..)?)?;
+        if line[j] == b'}' {
+            break j + 1;
+        }
+        i = j + 1;
+        loop {
+            let k = i + memchr::memchr2(b'"', b'\\', line.get(i..)?)?;
+            i = k + if line[k] == b'\\' { 2 } else { 1 };
+            if line[k] == b'"' {
+                break;
+            }
+        }
+    };
+    line.get(end).is_some_and(|&c| is_blank(c)).then_some(end)
+}
+
 /// Parses the value after the series part; returns it, its offset and the offset after it.
 fn value_token(line: &[u8], from: usize) -> Result<(f64, usize, usize), LineError> {
     let start = skip_blanks(line, from);
@@ -204,5 +243,36 @@ pub fn append(b: &mut StoreBuilder, id: u32, t: i64, v: f64) -> Result<(), Strin
             existing,
             v
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn series_end_skips_quoted_braces_and_escapes() {
+        assert_eq!(series_end(b"up 1 2"), Some(2));
+        assert_eq!(series_end(b"up{a=\"}\"} 1 2"), Some(9));
+        assert_eq!(series_end(b"up{a=\"\\\"}\"} 1"), Some(11));
+        assert_eq!(series_end(b"{__name__=\"x\", b=\"y z\"} 1"), Some(23));
+        assert_eq!(series_end(b"up{a=\"x} 1 2"), None);
+        assert_eq!(series_end(b"up{a=\"x\\"), None);
+        assert_eq!(series_end(b"up{a=\"x\"}1 2"), None);
+    }
+
+    #[test]
+    fn alternating_series_reuse_ids_by_their_bytes() {
+        let mut b = StoreBuilder::new();
+        let mut p = SampleParser::new(Dialect::PromText);
+        let lines: [&[u8]; 4] = [b"a{x=\"1\"} 1 1", b"a{x=\"2\"} 1 1", b"a{x=\"1\"} 2 2", b"a{x=\"2\"}  2 2"];
+        let ids: Vec<u32> = lines.iter().map(|l| p.parse(&mut b, l).unwrap().id).collect();
+        assert_eq!(ids, [0, 1, 0, 1]);
+        assert_eq!(p.known.len(), 2);
+        // A spelling seen before but now malformed after the series still fails.
+        assert_eq!(
+            p.parse(&mut b, b"a{x=\"1\"} z 3").unwrap_err(),
+            LineError::new(9, "invalid value \"z\": expected a float, NaN, +Inf or -Inf")
+        );
     }
 }
