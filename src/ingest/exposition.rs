@@ -88,7 +88,8 @@ impl SampleParser {
                 (id, k)
             }
             _ => {
-                let seen = series_end(line).and_then(|end| Some((*self.known.get(&line[..end])?, end)));
+                let seen =
+                    series_end(line).and_then(|end| Some((*self.known.get(&line[..end])?, end)));
                 let (id, end) = match seen {
                     Some(hit) => hit,
                     None => {
@@ -265,14 +266,25 @@ mod tests {
     fn alternating_series_reuse_ids_by_their_bytes() {
         let mut b = StoreBuilder::new();
         let mut p = SampleParser::new(Dialect::PromText);
-        let lines: [&[u8]; 4] = [b"a{x=\"1\"} 1 1", b"a{x=\"2\"} 1 1", b"a{x=\"1\"} 2 2", b"a{x=\"2\"}  2 2"];
-        let ids: Vec<u32> = lines.iter().map(|l| p.parse(&mut b, l).unwrap().id).collect();
+        let lines: [&[u8]; 4] = [
+            b"a{x=\"1\"} 1 1",
+            b"a{x=\"2\"} 1 1",
+            b"a{x=\"1\"} 2 2",
+            b"a{x=\"2\"}  2 2",
+        ];
+        let ids: Vec<u32> = lines
+            .iter()
+            .map(|l| p.parse(&mut b, l).unwrap().id)
+            .collect();
         assert_eq!(ids, [0, 1, 0, 1]);
         assert_eq!(p.known.len(), 2);
         // A spelling seen before but now malformed after the series still fails.
         assert_eq!(
             p.parse(&mut b, b"a{x=\"1\"} z 3").unwrap_err(),
-            LineError::new(9, "invalid value \"z\": expected a float, NaN, +Inf or -Inf")
+            LineError::new(
+                9,
+                "invalid value \"z\": expected a float, NaN, +Inf or -Inf"
+            )
         );
     }
 }

@@ -59,9 +59,4 @@ impl<R: Read> LineReader<R> {
         }
         Ok(Some((self.line_no, &self.buf[..end])))
     }
-
-    /// Number of the line read last (0 before the first).
-    pub fn line_no(&self) -> u64 {
-        self.line_no
-    }
 }

@@ -38,7 +38,8 @@ pub fn read_from(
     let mut lines = LineReader::new(path, reader);
     let mut parser = SampleParser::new(Dialect::OpenMetrics);
     let mut eof_line: Option<u64> = None;
-    let mut last = String::new();
+    // The last non-empty line (its first 200 bytes) and its number, for a truncated file.
+    let (mut last, mut last_no): (Vec<u8>, u64) = (Vec::new(), 0);
     while let Some((n, line)) = lines.next_line()? {
         if let Some(eof) = eof_line {
             if line.is_empty() {
@@ -50,6 +51,11 @@ pub fn read_from(
                 Some(1),
                 format!("unexpected data after `# EOF` (line {eof})"),
             ));
+        }
+        if !line.is_empty() {
+            last_no = n;
+            last.clear();
+            last.extend_from_slice(&line[..line.len().min(200)]);
         }
         if line.first() == Some(&b'#') {
             if line == b"# EOF" {
@@ -65,23 +71,16 @@ pub fn read_from(
         let s = parser.parse(builder, line).map_err(|e| e.at(path, n))?;
         append(builder, s.id, s.t, s.v)
             .map_err(|m| IngestError::new(path, Some(n), Some(s.value_offset as u64 + 1), m))?;
-        if line.len() <= 200 {
-            last.clear();
-            last.push_str(&String::from_utf8_lossy(line));
-        } else {
-            last = format!("{}...", String::from_utf8_lossy(&line[..200]));
-        }
     }
     if eof_line.is_none() {
-        let n = lines.line_no();
-        let detail = if n == 0 {
+        let detail = if last_no == 0 {
             "the file is empty".to_string()
         } else {
-            format!("last line is {last:?}")
+            format!("last line is {:?}", String::from_utf8_lossy(&last))
         };
         return Err(IngestError::new(
             path,
-            Some(n.max(1)),
+            Some(last_no.max(1)),
             None,
             format!("OpenMetrics input does not end with `# EOF` (truncated file?): {detail}"),
         ));
@@ -165,6 +164,9 @@ mod tests {
         assert_eq!(at, "3:-");
         assert!(msg.contains("does not end with `# EOF`"), "{msg}");
         assert!(msg.contains("\"a 2 2\""), "{msg}");
+        let (at, msg) = error_at(OM, b"a 1 1\n# TYPE b gauge\n\n");
+        assert_eq!(at, "2:-");
+        assert!(msg.contains("\"# TYPE b gauge\""), "{msg}");
         let (at, msg) = error_at(OM, b"");
         assert_eq!(at, "1:-");
         assert!(msg.contains("empty"), "{msg}");

@@ -17,7 +17,10 @@ use std::sync::Arc;
 pub enum TsColumn {
     Empty,
     /// The first `len` timestamps of group `g`.
-    Group { g: u32, len: usize },
+    Group {
+        g: u32,
+        len: usize,
+    },
     /// A private column (after an out-of-order sample; `finish` sorts it).
     Owned(Vec<i64>),
 }
@@ -177,7 +180,11 @@ mod tests {
         cg.to_owned(&mut d);
         cg.push(&mut d, 50);
         assert_eq!(cg.slice(&d), &[0, 15, 30, 45, 50]);
-        assert_eq!(cg.slice(&a), &[0, 15, 30, 45], "a private copy leaves the group alone");
+        assert_eq!(
+            cg.slice(&a),
+            &[0, 15, 30, 45],
+            "a private copy leaves the group alone"
+        );
         let mut f = cg.freezer();
         let (fb, fc) = (f.freeze(&b), f.freeze(&c));
         assert!(Arc::ptr_eq(&fb, &fc));
