@@ -126,7 +126,10 @@ fn label_columns(
 ) -> Result<Vec<Arc<str>>, IngestError> {
     let bad = |msg: String| IngestError::new(path, Some(1), None, msg);
     let n = header.len();
-    if n < 3 || trimmed(&header[0]) != b"timestamp" || trimmed(&header[n - 1]) != b"value" {
+    // Spreadsheet exports may start with a UTF-8 byte-order mark.
+    let first = trimmed(header.get(0).unwrap_or_default());
+    let first = first.strip_prefix(b"\xef\xbb\xbf").unwrap_or(first);
+    if n < 3 || first != b"timestamp" || trimmed(&header[n - 1]) != b"value" {
         return Err(bad(
             "expected a header `timestamp,<label columns...>,value`".to_string(),
         ));
@@ -178,6 +181,16 @@ mod tests {
             render(&s),
             ["up{job=\"a\"} 1500=1 2000=inf", "up 3000=-inf"]
         );
+    }
+
+    #[test]
+    fn accepts_a_byte_order_mark_and_quoted_newlines() {
+        let s = read_bytes(
+            Csv,
+            b"\xef\xbb\xbftimestamp,__name__,a,value\n1,up,\"x\ny\",1\n2,up,\"x\ny\",2\n",
+        )
+        .unwrap();
+        assert_eq!(render(&s), ["up{a=\"x\\ny\"} 1000=1 2000=2"]);
     }
 
     #[test]

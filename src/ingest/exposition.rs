@@ -225,11 +225,11 @@ pub fn parse_value(tok: &[u8]) -> Option<f64> {
     // parser accepts neither, so the two agree on what they accept.
     let s = std::str::from_utf8(tok).ok()?;
     let v = s.parse::<f64>().ok()?;
-    Some(if v.is_nan() {
-        f64::from_bits(NORMAL_NAN_BITS)
-    } else {
-        v
-    })
+    if v.is_nan() {
+        // Go accepts a sign before `Inf` but not before `NaN`; Rust accepts both.
+        return (!s.starts_with(['+', '-'])).then_some(f64::from_bits(NORMAL_NAN_BITS));
+    }
+    Some(v)
 }
 
 /// Appends a sample; a second, different value for the same timestamp is an error that
@@ -250,6 +250,27 @@ pub fn append(b: &mut StoreBuilder, id: u32, t: i64, v: f64) -> Result<(), Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parses_values_as_go_parse_float_does() {
+        for (text, want) in [
+            ("1.5", 1.5),
+            ("-2e3", -2000.0),
+            (".5", 0.5),
+            ("+Inf", f64::INFINITY),
+            ("-inf", f64::NEG_INFINITY),
+            ("Infinity", f64::INFINITY),
+        ] {
+            assert_eq!(parse_value(text.as_bytes()), Some(want), "{text}");
+        }
+        for nan in ["NaN", "nan", "NAN"] {
+            let v = parse_value(nan.as_bytes()).unwrap();
+            assert_eq!(v.to_bits(), NORMAL_NAN_BITS, "{nan}");
+        }
+        for bad in ["", "+NaN", "-nan", "0x1p3", "1_000", "1,5", "one", "1 2"] {
+            assert_eq!(parse_value(bad.as_bytes()), None, "{bad}");
+        }
+    }
 
     #[test]
     fn series_end_skips_quoted_braces_and_escapes() {

@@ -70,6 +70,10 @@ impl<'de> Visitor<'de> for Top<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
         ResultSeed { b: self.b }.visit_seq(seq)
     }
+    /// `"data": null`, as some error responses carry.
+    fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let mut status: Option<String> = None;
         let mut error: Option<String> = None;

@@ -246,3 +246,37 @@ pub(crate) mod testing {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_formats_from_content() {
+        for (head, want) in [
+            (&b"{\"status\":\"success\",\"data\":{}}"[..], Format::Json),
+            (b"  [ {\"metric\":{}} ]", Format::Json),
+            (b"{}", Format::Json),
+            (
+                b"{__name__=\"up\", job=\"a\"} 1 1704067200000\n",
+                Format::PromText,
+            ),
+            (b"# TYPE up gauge\nup 1 1704067200000\n", Format::PromText),
+            (
+                b"# TYPE up gauge\nup{a=\"b c\"} 1 1704067200\n",
+                Format::OpenMetrics,
+            ),
+            (b"up 1 1704067200.5 # {a=\"b\"} 1\n", Format::OpenMetrics),
+            (b"up 1 1\n# EOF\n", Format::OpenMetrics),
+            (b"timestamp,__name__,value\n1,up,1\n", Format::Csv),
+            (b"load 15s\n  up 1+1x10\n", Format::SeriesNotation),
+        ] {
+            assert_eq!(
+                detect_bytes(head),
+                want,
+                "{}",
+                String::from_utf8_lossy(head)
+            );
+        }
+    }
+}
