@@ -369,6 +369,30 @@ mod tests {
     }
 
     #[test]
+    fn interleaved_series_share_columns_and_gaps_fork() {
+        let mut b = StoreBuilder::new();
+        let ids: Vec<u32> = ["a", "b", "c"]
+            .iter()
+            .map(|n| b.series_id(lbl(&[("__name__", n)])))
+            .collect();
+        for t in 0..100 {
+            for &id in &ids {
+                // c misses t = 50 (a scrape gap); a and b keep sharing.
+                if !(id == ids[2] && t == 50) {
+                    assert_eq!(b.append(id, t * 15_000, t as f64), Appended::Ok);
+                }
+            }
+        }
+        let s = b.finish().unwrap();
+        let [a, b2, c] = [&s.series()[0], &s.series()[1], &s.series()[2]];
+        assert!(Arc::ptr_eq(&a.timestamps, &b2.timestamps));
+        assert_eq!(c.timestamps.len(), 99);
+        assert!(!c.timestamps.contains(&750_000));
+        assert_eq!(c.values[50], 51.0);
+        assert_eq!(s.sample_bytes(), 100 * 8 + 99 * 8 + 299 * 8);
+    }
+
+    #[test]
     fn sorts_out_of_order_and_rejects_conflicts() {
         let mut b = StoreBuilder::new();
         let a = b.series_id(lbl(&[("__name__", "a")]));
