@@ -4,7 +4,10 @@
 //! (`detect`). Every error names the file and, where it exists, line and column.
 
 pub mod csv;
+mod exposition;
 pub mod json;
+mod labelset;
+mod lines;
 pub mod openmetrics;
 pub mod promtext;
 pub mod series_notation;
@@ -115,25 +118,40 @@ pub fn load_files(paths: &[PathBuf]) -> Result<Store, IngestError> {
         .map_err(|e| IngestError::new(first, None, None, e.to_string()))
 }
 
-/// Guesses the format of a file without a known extension from its first bytes.
+/// Guesses the format of a file without a known extension from its first bytes and, for
+/// OpenMetrics, its last line (`# EOF`).
 pub fn detect(path: &Path) -> Result<Format, IngestError> {
-    use std::io::Read;
+    use std::io::{Read, Seek, SeekFrom};
     let mut head = vec![0u8; 64 * 1024];
     let mut f = std::fs::File::open(path)
         .map_err(|e| IngestError::new(path, None, None, format!("cannot open: {e}")))?;
-    let n = f
-        .read(&mut head)
-        .map_err(|e| IngestError::new(path, None, None, format!("cannot read: {e}")))?;
-    Ok(detect_bytes(&head[..n]))
+    let read_err =
+        |e: std::io::Error| IngestError::new(path, None, None, format!("cannot read: {e}"));
+    let n = f.read(&mut head).map_err(read_err)?;
+    let format = detect_bytes(&head[..n]);
+    if format == Format::PromText {
+        let len = f.metadata().map_err(read_err)?.len();
+        let mut tail = [0u8; 16];
+        let k = len.min(16) as usize;
+        f.seek(SeekFrom::Start(len - k as u64)).map_err(read_err)?;
+        f.read_exact(&mut tail[..k]).map_err(read_err)?;
+        if tail[..k].trim_ascii_end().ends_with(b"# EOF") {
+            return Ok(Format::OpenMetrics);
+        }
+    }
+    Ok(format)
 }
 
-/// Content sniffing: JSON starts with `{`/`[`; `load ` starts series notation; a header line
-/// with `timestamp` and `value` columns is CSV; OpenMetrics is recognised by `# EOF` or
-/// `# UNIT`/fractional-second timestamps; everything else is Prometheus text.
+/// Content sniffing: JSON starts with `[` or with `{` and a key (a promtool dump line starts
+/// with `{__name__=`); `load ` starts series notation; a header line with `timestamp` and
+/// `value` columns is CSV; OpenMetrics is recognised by `# EOF`, `# UNIT` or a first sample
+/// whose timestamp is in seconds (fractional, or below 1e11); everything else is Prometheus
+/// text.
 pub fn detect_bytes(head: &[u8]) -> Format {
     let text = String::from_utf8_lossy(head);
     let trimmed = text.trim_start();
-    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+    let after_brace = trimmed.strip_prefix('{').map(str::trim_start);
+    if trimmed.starts_with('[') || after_brace.is_some_and(|r| r.starts_with(['"', '}'])) {
         return Format::Json;
     }
     if trimmed.starts_with("load ") {
@@ -146,5 +164,119 @@ pub fn detect_bytes(head: &[u8]) -> Format {
     if text.contains("# EOF") || text.contains("# UNIT ") {
         return Format::OpenMetrics;
     }
+    let sample = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'));
+    if let Some(line) = sample {
+        let line = line.split(" # ").next().unwrap_or(line);
+        let ts = line.split_ascii_whitespace().last().unwrap_or("");
+        let seconds =
+            ts.contains('.') || ts.parse::<i64>().is_ok_and(|t| t.abs() < 100_000_000_000);
+        if seconds && line.split_ascii_whitespace().count() >= 3 {
+            return Format::OpenMetrics;
+        }
+    }
     Format::PromText
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Helpers for the readers' unit tests: read bytes as if from a file named `t`.
+
+    use super::*;
+
+    pub fn read_bytes(format: Format, text: &[u8]) -> Result<Store, IngestError> {
+        let mut b = StoreBuilder::new();
+        let path = Path::new("t");
+        match format {
+            Format::OpenMetrics => openmetrics::read_from(&mut b, path, text)?,
+            Format::PromText => promtext::read_from(&mut b, path, text)?,
+            Format::Json => json::read_from(&mut b, path, text)?,
+            Format::Csv => csv::read_from(&mut b, path, text)?,
+            Format::SeriesNotation => unimplemented!("not a streaming reader"),
+        }
+        b.finish()
+            .map_err(|e| IngestError::new(path, None, None, e.to_string()))
+    }
+
+    /// The error's `line:col` and message; panics when the input is accepted.
+    pub fn error_at(format: Format, text: &[u8]) -> (String, String) {
+        match read_bytes(format, text) {
+            Ok(_) => panic!("accepted: {}", String::from_utf8_lossy(text)),
+            Err(e) => (
+                format!(
+                    "{}:{}",
+                    e.line.map_or("-".into(), |l| l.to_string()),
+                    e.column.map_or("-".into(), |c| c.to_string())
+                ),
+                e.message,
+            ),
+        }
+    }
+
+    /// `labels t=v ...` per series, in store order.
+    pub fn render(s: &Store) -> Vec<String> {
+        s.series()
+            .iter()
+            .map(|x| {
+                let pts: Vec<String> = x
+                    .timestamps
+                    .iter()
+                    .zip(x.values.iter())
+                    .map(|(t, v)| format!("{t}={v}"))
+                    .collect();
+                format!("{} {}", x.labels, pts.join(" "))
+            })
+            .collect()
+    }
+
+    /// Mutates `base` at every byte (several replacement bytes, and truncation) and reads
+    /// each variant: errors are fine, a panic fails the test.
+    pub fn never_panics(format: Format, base: &[u8]) {
+        for i in 0..base.len() {
+            let _ = read_bytes(format, &base[..i]);
+            for c in [
+                0xff, b'"', b'{', b'}', b' ', b'\\', b'\n', b'#', b',', b'[', b'0',
+            ] {
+                let mut m = base.to_vec();
+                m[i] = c;
+                let _ = read_bytes(format, &m);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_formats_from_content() {
+        for (head, want) in [
+            (&b"{\"status\":\"success\",\"data\":{}}"[..], Format::Json),
+            (b"  [ {\"metric\":{}} ]", Format::Json),
+            (b"{}", Format::Json),
+            (
+                b"{__name__=\"up\", job=\"a\"} 1 1704067200000\n",
+                Format::PromText,
+            ),
+            (b"# TYPE up gauge\nup 1 1704067200000\n", Format::PromText),
+            (
+                b"# TYPE up gauge\nup{a=\"b c\"} 1 1704067200\n",
+                Format::OpenMetrics,
+            ),
+            (b"up 1 1704067200.5 # {a=\"b\"} 1\n", Format::OpenMetrics),
+            (b"up 1 1\n# EOF\n", Format::OpenMetrics),
+            (b"timestamp,__name__,value\n1,up,1\n", Format::Csv),
+            (b"load 15s\n  up 1+1x10\n", Format::SeriesNotation),
+        ] {
+            assert_eq!(
+                detect_bytes(head),
+                want,
+                "{}",
+                String::from_utf8_lossy(head)
+            );
+        }
+    }
 }

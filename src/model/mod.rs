@@ -2,6 +2,7 @@
 //!
 //! Depends on nothing else in the crate; every other module builds on it.
 
+mod columns;
 pub mod labels;
 pub mod store;
 pub mod time;

@@ -8,9 +8,9 @@
 
 use std::collections::HashMap;
 use std::collections::HashSet;
-use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
+use super::columns::{ColumnGroups, TsColumn};
 use super::labels::{Labels, METRIC_NAME};
 
 /// Prometheus's staleness marker: a NaN with this exact bit pattern (`value.StaleNaN`).
@@ -134,13 +134,6 @@ impl Store {
     }
 }
 
-/// Timestamp column of a series under construction: owned while it grows, shared once sealed.
-#[derive(Debug)]
-enum TsColumn {
-    Owned(Vec<i64>),
-    Shared(Arc<[i64]>),
-}
-
 #[derive(Debug)]
 struct PendingSeries {
     labels: Labels,
@@ -148,24 +141,6 @@ struct PendingSeries {
     values: Vec<f64>,
     /// False once a sample arrived out of order; `finish` sorts such series.
     sorted: bool,
-}
-
-impl PendingSeries {
-    fn owned_ts(&mut self) -> &mut Vec<i64> {
-        if let TsColumn::Shared(a) = &self.ts {
-            self.ts = TsColumn::Owned(a.to_vec());
-        }
-        match &mut self.ts {
-            TsColumn::Owned(v) => v,
-            TsColumn::Shared(_) => unreachable!("converted to Owned above"),
-        }
-    }
-    fn ts(&self) -> &[i64] {
-        match &self.ts {
-            TsColumn::Owned(v) => v,
-            TsColumn::Shared(a) => a,
-        }
-    }
 }
 
 /// The result of appending one sample.
@@ -187,9 +162,8 @@ pub struct StoreBuilder {
     strings: HashSet<Arc<str>>,
     index: HashMap<Labels, u32>,
     pending: Vec<PendingSeries>,
-    /// Sealed timestamp columns by content hash, for sharing.
-    columns: HashMap<u64, Vec<Arc<[i64]>>>,
-    last_series: Option<u32>,
+    /// Timestamp columns shared by series scraped together, from the first sample on.
+    columns: ColumnGroups,
     metric_types: HashMap<String, String>,
 }
 
@@ -217,7 +191,7 @@ impl StoreBuilder {
         let id = self.pending.len() as u32;
         self.pending.push(PendingSeries {
             labels: labels.clone(),
-            ts: TsColumn::Owned(Vec::new()),
+            ts: TsColumn::Empty,
             values: Vec::new(),
             sorted: true,
         });
@@ -234,18 +208,14 @@ impl StoreBuilder {
             .insert(family.to_string(), typ.to_string());
     }
 
-    /// Appends a sample (value may be a staleness marker). Samples may arrive in any order;
-    /// an exact duplicate is ignored and a conflicting value for the newest timestamp is
-    /// reported so the reader can name the line.
+    /// Appends a sample (value may be a staleness marker). Samples may arrive in any order
+    /// and series may interleave freely (O(1) per sample); an exact duplicate is ignored and
+    /// a conflicting value for the newest timestamp is reported so the reader can name the
+    /// line.
     pub fn append(&mut self, id: u32, t: i64, v: f64) -> Appended {
-        if self.last_series != Some(id) {
-            if let Some(prev) = self.last_series {
-                self.seal(prev);
-            }
-            self.last_series = Some(id);
-        }
         let s = &mut self.pending[id as usize];
-        if let (Some(&last_t), Some(&last_v)) = (s.ts().last(), s.values.last()) {
+        let last_t = self.columns.slice(&s.ts).last().copied();
+        if let (Some(last_t), Some(&last_v)) = (last_t, s.values.last()) {
             if t == last_t {
                 return if last_v.to_bits() == v.to_bits() {
                     Appended::Duplicate
@@ -255,9 +225,15 @@ impl StoreBuilder {
             }
             if t < last_t {
                 s.sorted = false;
+                self.columns.to_owned(&mut s.ts);
             }
         }
-        s.owned_ts().push(t);
+        if s.values.len() == s.values.capacity() {
+            // Series following a group usually get exactly the group's remaining length.
+            let more = self.columns.remaining(&s.ts).max(s.values.len() / 2).max(4);
+            s.values.reserve_exact(more);
+        }
+        self.columns.push(&mut s.ts, t);
         s.values.push(v);
         Appended::Ok
     }
@@ -266,48 +242,27 @@ impl StoreBuilder {
     /// one block).
     pub fn clear_series(&mut self, id: u32) {
         let s = &mut self.pending[id as usize];
-        s.ts = TsColumn::Owned(Vec::new());
+        s.ts = TsColumn::Empty;
         s.values.clear();
         s.sorted = true;
     }
 
-    /// Shares the series' timestamp column with an identical sealed one, if any.
-    fn seal(&mut self, id: u32) {
-        let s = &mut self.pending[id as usize];
-        let TsColumn::Owned(v) = &s.ts else { return };
-        if !s.sorted || v.is_empty() {
-            return;
-        }
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        v.hash(&mut h);
-        let bucket = self.columns.entry(h.finish()).or_default();
-        let shared = match bucket.iter().find(|c| ***c == **v) {
-            Some(c) => c.clone(),
-            None => {
-                let c: Arc<[i64]> = Arc::from(v.as_slice());
-                bucket.push(c.clone());
-                c
-            }
-        };
-        s.ts = TsColumn::Shared(shared);
-        s.values.shrink_to_fit();
-    }
-
     /// Sorts, checks and freezes everything appended so far.
     pub fn finish(mut self) -> Result<Store, StoreError> {
-        for id in 0..self.pending.len() as u32 {
-            if !self.pending[id as usize].sorted {
-                sort_series(&mut self.pending[id as usize])?;
+        for p in &mut self.pending {
+            if !p.sorted {
+                sort_series(p)?;
             }
-            self.seal(id);
         }
+        let mut freezer = self.columns.freezer();
         let mut series = Vec::with_capacity(self.pending.len());
         let mut by_name: HashMap<Arc<str>, Vec<u32>> = HashMap::new();
         for p in self.pending {
             if p.values.is_empty() {
                 continue;
             }
-            let s = split_stale(p);
+            let timestamps = freezer.freeze(&p.ts);
+            let s = split_stale(p.labels, timestamps, p.values);
             if let Some(l) = s.labels.iter().find(|l| &*l.name == METRIC_NAME) {
                 by_name
                     .entry(l.value.clone())
@@ -325,7 +280,14 @@ impl StoreBuilder {
 }
 
 fn sort_series(s: &mut PendingSeries) -> Result<(), StoreError> {
-    let ts = s.owned_ts().clone();
+    // `append` makes a series' column private when it marks the series unsorted.
+    let ts = match std::mem::replace(&mut s.ts, TsColumn::Empty) {
+        TsColumn::Owned(v) => v,
+        other => {
+            s.ts = other;
+            return Ok(());
+        }
+    };
     let mut pairs: Vec<(i64, f64)> = ts.into_iter().zip(s.values.iter().copied()).collect();
     pairs.sort_by_key(|p| p.0);
     let mut out: Vec<(i64, f64)> = Vec::with_capacity(pairs.len());
@@ -350,27 +312,19 @@ fn sort_series(s: &mut PendingSeries) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Moves staleness markers out of the value column.
-fn split_stale(p: PendingSeries) -> Series {
-    let has_stale = p.values.iter().any(|v| is_stale_nan(*v));
+/// Builds the frozen series, moving staleness markers out of the value column.
+fn split_stale(labels: Labels, timestamps: Arc<[i64]>, values: Vec<f64>) -> Series {
+    let has_stale = values.iter().any(|v| is_stale_nan(*v));
     if !has_stale {
-        let timestamps = match p.ts {
-            TsColumn::Shared(a) => a,
-            TsColumn::Owned(v) => Arc::from(v),
-        };
         return Series {
-            labels: p.labels,
+            labels,
             timestamps,
-            values: p.values.into_boxed_slice(),
+            values: values.into_boxed_slice(),
             stale: Box::new([]),
         };
     }
     let (mut ts, mut vs, mut stale) = (Vec::new(), Vec::new(), Vec::new());
-    let src_ts: &[i64] = match &p.ts {
-        TsColumn::Owned(v) => v,
-        TsColumn::Shared(a) => a,
-    };
-    for (&t, &v) in src_ts.iter().zip(&p.values) {
+    for (&t, &v) in timestamps.iter().zip(&values) {
         if is_stale_nan(v) {
             stale.push(t);
         } else {
@@ -379,7 +333,7 @@ fn split_stale(p: PendingSeries) -> Series {
         }
     }
     Series {
-        labels: p.labels,
+        labels,
         timestamps: Arc::from(ts),
         values: vs.into_boxed_slice(),
         stale: stale.into_boxed_slice(),
@@ -412,6 +366,30 @@ mod tests {
         ));
         assert_eq!(s.sample_count(), 20);
         assert_eq!(s.sample_bytes(), 10 * 8 + 20 * 8);
+    }
+
+    #[test]
+    fn interleaved_series_share_columns_and_gaps_fork() {
+        let mut b = StoreBuilder::new();
+        let ids: Vec<u32> = ["a", "b", "c"]
+            .iter()
+            .map(|n| b.series_id(lbl(&[("__name__", n)])))
+            .collect();
+        for t in 0..100 {
+            for &id in &ids {
+                // c misses t = 50 (a scrape gap); a and b keep sharing.
+                if !(id == ids[2] && t == 50) {
+                    assert_eq!(b.append(id, t * 15_000, t as f64), Appended::Ok);
+                }
+            }
+        }
+        let s = b.finish().unwrap();
+        let [a, b2, c] = [&s.series()[0], &s.series()[1], &s.series()[2]];
+        assert!(Arc::ptr_eq(&a.timestamps, &b2.timestamps));
+        assert_eq!(c.timestamps.len(), 99);
+        assert!(!c.timestamps.contains(&750_000));
+        assert_eq!(c.values[50], 51.0);
+        assert_eq!(s.sample_bytes(), 100 * 8 + 99 * 8 + 299 * 8);
     }
 
     #[test]
