@@ -1,15 +1,414 @@
-//! Reader for one input format (see `ingest` module docs).
+//! The promqltest/promtool series notation: `name{l="v"} 0+10x10 _ stale`.
+//!
+//! `parse_series_desc` reads the selector part, `expand_values` the value sequence (README
+//! 3.4 of the conformance corpus), `parse_series_line` both. `read` loads a `.series` file made
+//! of `load <interval>` blocks; the promqltest runner uses the same functions for `load`.
 
+use std::collections::HashMap;
+use std::fmt;
 use std::path::Path;
 
 use super::IngestError;
-use crate::model::StoreBuilder;
+use crate::model::{Duration, Labels, STALE_NAN_BITS, StoreBuilder, store::Appended};
 
-pub fn read(_builder: &mut StoreBuilder, path: &Path) -> Result<(), IngestError> {
-    Err(IngestError::new(
-        path,
-        None,
-        None,
-        "format reader not implemented yet",
-    ))
+/// One expanded element that writes a sample (`None` in a sequence means `_`, no sample).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SeriesValue {
+    Float(f64),
+    /// Prometheus's staleness marker.
+    Stale,
 }
+
+impl SeriesValue {
+    /// The value as stored: staleness markers become the `STALE_NAN_BITS` NaN.
+    pub fn to_f64(self) -> f64 {
+        match self {
+            SeriesValue::Float(v) => v,
+            SeriesValue::Stale => f64::from_bits(STALE_NAN_BITS),
+        }
+    }
+}
+
+/// Why a series line could not be read. `column` is 0-based into the text given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotationError {
+    /// A `{{...}}` native-histogram literal: valid notation, but not supported here.
+    NativeHistogram {
+        column: usize,
+    },
+    Syntax {
+        column: usize,
+        message: String,
+    },
+}
+
+impl NotationError {
+    pub fn column(&self) -> usize {
+        match self {
+            NotationError::NativeHistogram { column } | NotationError::Syntax { column, .. } => {
+                *column
+            }
+        }
+    }
+    fn shifted(self, by: usize) -> Self {
+        match self {
+            NotationError::NativeHistogram { column } => NotationError::NativeHistogram {
+                column: column + by,
+            },
+            NotationError::Syntax { column, message } => NotationError::Syntax {
+                column: column + by,
+                message,
+            },
+        }
+    }
+}
+
+impl fmt::Display for NotationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NotationError::NativeHistogram { .. } => f.write_str("native histograms not supported"),
+            NotationError::Syntax { message, .. } => f.write_str(message),
+        }
+    }
+}
+
+fn syntax(column: usize, message: impl Into<String>) -> NotationError {
+    NotationError::Syntax {
+        column,
+        message: message.into(),
+    }
+}
+
+/// Largest expansion accepted for one item (guards against `1x999999999999`).
+const MAX_REPEAT: u64 = 10_000_000;
+
+/// Parses `<series> <values>`.
+pub fn parse_series_line(line: &str) -> Result<(Labels, Vec<Option<SeriesValue>>), NotationError> {
+    let (labels, rest_at) = parse_series_desc(line)?;
+    let values = expand_values(&line[rest_at..]).map_err(|e| e.shifted(rest_at))?;
+    Ok((labels, values))
+}
+
+/// Parses the selector at the start of `s` (leading blanks allowed): `name`, `name{l="v",...}`
+/// or `{__name__="x",...}`. Returns the labels (empty values dropped) and the byte index where
+/// the selector ends.
+pub fn parse_series_desc(s: &str) -> Result<(Labels, usize), NotationError> {
+    let b = s.as_bytes();
+    let mut i = skip_ws(b, 0);
+    let name_start = i;
+    while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b':') {
+        i += 1;
+    }
+    let name = &s[name_start..i];
+    if name.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        return Err(syntax(name_start, format!("invalid metric name {name:?}")));
+    }
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    if !name.is_empty() {
+        pairs.push(("__name__".into(), name.into()));
+    }
+    if i < b.len() && b[i] == b'{' {
+        i += 1;
+        loop {
+            i = skip_ws(b, i);
+            if i >= b.len() {
+                return Err(syntax(i, "unterminated label set, expected '}'"));
+            }
+            if b[i] == b'}' {
+                i += 1;
+                break;
+            }
+            let (lname, next) = if b[i] == b'"' || b[i] == b'\'' || b[i] == b'`' {
+                parse_quoted(s, i)?
+            } else {
+                let st = i;
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                    i += 1;
+                }
+                if st == i || b[st].is_ascii_digit() {
+                    return Err(syntax(st, "expected a label name"));
+                }
+                (s[st..i].to_string(), i)
+            };
+            i = skip_ws(b, next);
+            if i >= b.len() || b[i] != b'=' || b.get(i + 1) == Some(&b'~') {
+                return Err(syntax(i, "expected '=' after label name"));
+            }
+            i = skip_ws(b, i + 1);
+            if i >= b.len() || !matches!(b[i], b'"' | b'\'' | b'`') {
+                return Err(syntax(i, "expected a quoted label value"));
+            }
+            let (value, next) = parse_quoted(s, i)?;
+            pairs.push((lname, value));
+            i = skip_ws(b, next);
+            match b.get(i) {
+                Some(b',') => i += 1,
+                Some(b'}') => {}
+                _ => return Err(syntax(i, "expected ',' or '}' in label set")),
+            }
+        }
+    } else if name.is_empty() {
+        return Err(syntax(name_start, "expected a metric name or '{'"));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (n, _) in &pairs {
+        if !seen.insert(n.as_str()) {
+            return Err(syntax(name_start, format!("label {n:?} given twice")));
+        }
+    }
+    Ok((Labels::from_pairs(pairs), i))
+}
+
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && b[i].is_ascii_whitespace() {
+        i += 1;
+    }
+    i
+}
+
+/// Reads a Go-quoted string starting at `start` (a quote); returns the text and the index
+/// after the closing quote.
+pub fn parse_quoted(s: &str, start: usize) -> Result<(String, usize), NotationError> {
+    let quote = s.as_bytes()[start] as char;
+    let mut out = String::new();
+    let mut chars = s[start + 1..].char_indices();
+    while let Some((off, c)) = chars.next() {
+        let pos = start + 1 + off;
+        if c == quote {
+            return Ok((out, pos + 1));
+        }
+        if c != '\\' || quote == '`' {
+            out.push(c);
+            continue;
+        }
+        let Some((_, e)) = chars.next() else { break };
+        let simple = match e {
+            'n' => Some('\n'),
+            't' => Some('\t'),
+            'r' => Some('\r'),
+            'a' => Some('\x07'),
+            'b' => Some('\x08'),
+            'f' => Some('\x0c'),
+            'v' => Some('\x0b'),
+            '\\' => Some('\\'),
+            '"' | '\'' => Some(e),
+            _ => None,
+        };
+        if let Some(c) = simple {
+            out.push(c);
+            continue;
+        }
+        let digits = match e {
+            'x' => 2,
+            'u' => 4,
+            'U' => 8,
+            _ => return Err(syntax(pos, format!("invalid escape \\{e}"))),
+        };
+        let hex: String = (0..digits)
+            .filter_map(|_| chars.next().map(|p| p.1))
+            .collect();
+        let code = u32::from_str_radix(&hex, 16)
+            .ok()
+            .filter(|_| hex.len() == digits)
+            .and_then(char::from_u32)
+            .ok_or_else(|| syntax(pos, "invalid escape"))?;
+        out.push(code);
+    }
+    Err(syntax(start, "unterminated quoted string"))
+}
+
+/// Expands a whitespace-separated value sequence (`1+2x3 _ stale Inf`).
+pub fn expand_values(s: &str) -> Result<Vec<Option<SeriesValue>>, NotationError> {
+    if let Some(p) = s.find("{{") {
+        return Err(NotationError::NativeHistogram { column: p });
+    }
+    let mut out = Vec::new();
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        i = skip_ws(b, i);
+        if i >= b.len() {
+            break;
+        }
+        let st = i;
+        while i < b.len() && !b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        expand_item(&s[st..i], &mut out).map_err(|m| syntax(st, m))?;
+    }
+    Ok(out)
+}
+
+fn expand_item(item: &str, out: &mut Vec<Option<SeriesValue>>) -> Result<(), String> {
+    let bad = || format!("invalid value {item:?}");
+    if item == "stale" {
+        out.push(Some(SeriesValue::Stale));
+        return Ok(());
+    }
+    if let Some(rest) = item.strip_prefix('_') {
+        let n = match rest {
+            "" => 1,
+            r => parse_count(r.strip_prefix('x').ok_or_else(bad)?).ok_or_else(bad)?,
+        };
+        out.extend(std::iter::repeat_n(None, n as usize));
+        return Ok(());
+    }
+    let (a, end) = scan_number(item, 0, true).ok_or_else(bad)?;
+    let rest = &item[end..];
+    if rest.is_empty() {
+        out.push(Some(SeriesValue::Float(a)));
+        return Ok(());
+    }
+    let (step, times) = if let Some(n) = rest.strip_prefix('x') {
+        (None, n)
+    } else {
+        let sign = match rest.as_bytes()[0] {
+            b'+' => 1.0,
+            b'-' => -1.0,
+            _ => return Err(bad()),
+        };
+        let (bv, e) = scan_number(rest, 1, false).ok_or_else(bad)?;
+        (
+            Some(sign * bv),
+            rest[e..].strip_prefix('x').ok_or_else(bad)?,
+        )
+    };
+    let n = parse_count(times).ok_or_else(bad)?;
+    let mut v = a;
+    out.push(Some(SeriesValue::Float(v)));
+    for _ in 0..n {
+        if let Some(step) = step {
+            v += step;
+        }
+        out.push(Some(SeriesValue::Float(v)));
+    }
+    Ok(())
+}
+
+fn parse_count(s: &str) -> Option<u64> {
+    if s.is_empty() || !s.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok().filter(|n| *n <= MAX_REPEAT)
+}
+
+/// Scans a float at `i` (`[sign]` digits/`.8`/exponent, or `Inf`/`NaN` in any case); returns
+/// the value and the end index.
+fn scan_number(s: &str, mut i: usize, signed: bool) -> Option<(f64, usize)> {
+    let b = s.as_bytes();
+    let st = i;
+    if signed && i < b.len() && (b[i] == b'+' || b[i] == b'-') {
+        i += 1;
+    }
+    for word in ["inf", "nan"] {
+        if s.get(i..i + 3)
+            .is_some_and(|w| w.eq_ignore_ascii_case(word))
+        {
+            let v: f64 = s[st..i + 3].to_ascii_lowercase().parse().ok()?;
+            return Some((v, i + 3));
+        }
+    }
+    let digits_from = |mut j: usize| {
+        while j < b.len() && b[j].is_ascii_digit() {
+            j += 1;
+        }
+        j
+    };
+    let int_end = digits_from(i);
+    let mut end = int_end;
+    if end < b.len() && b[end] == b'.' {
+        end = digits_from(end + 1);
+    }
+    if end - i == 0 || (end - i == 1 && b[i] == b'.') {
+        return None;
+    }
+    if end < b.len() && (b[end] == b'e' || b[end] == b'E') {
+        let mut j = end + 1;
+        if j < b.len() && (b[j] == b'+' || b[j] == b'-') {
+            j += 1;
+        }
+        let k = digits_from(j);
+        if k > j {
+            end = k;
+        }
+    }
+    s[st..end].parse().ok().map(|v| (v, end))
+}
+
+/// Reads a `.series` file: `load <interval>` blocks of series lines, `#` comments, blanks.
+/// Sample k of a line is written at `k * interval`; a series repeated within one block
+/// replaces the earlier line.
+pub fn read(builder: &mut StoreBuilder, path: &Path) -> Result<(), IngestError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| IngestError::new(path, None, None, format!("cannot read: {e}")))?;
+    let err = |line: usize, col: Option<usize>, msg: String| {
+        IngestError::new(path, Some(line as u64), col.map(|c| c as u64 + 1), msg)
+    };
+    let mut block: Option<(Duration, Vec<(Labels, Vec<Option<SeriesValue>>, usize)>)> = None;
+    for (n, raw) in text.lines().enumerate() {
+        let lineno = n + 1;
+        let indent = raw.len() - raw.trim_start().len();
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(arg) = line.strip_prefix("load ") {
+            flush(builder, block.take()).map_err(|(l, m)| err(l, None, m))?;
+            let d = Duration::parse(arg.trim())
+                .ok()
+                .filter(|d| d.millis() > 0)
+                .ok_or_else(|| err(lineno, None, format!("invalid load interval {arg:?}")))?;
+            block = Some((d, Vec::new()));
+            continue;
+        }
+        let Some((_, lines)) = block.as_mut() else {
+            return Err(err(lineno, None, "expected `load <interval>` first".into()));
+        };
+        let (labels, at) = parse_series_desc(line)
+            .map_err(|e| err(lineno, Some(indent + e.column()), e.to_string()))?;
+        if line[at..].starts_with("@st") {
+            return Err(err(
+                lineno,
+                Some(indent + at),
+                "start timestamps (@st) not supported".into(),
+            ));
+        }
+        let values = expand_values(&line[at..])
+            .map_err(|e| err(lineno, Some(indent + at + e.column()), e.to_string()))?;
+        lines.retain(|(l, _, _)| *l != labels);
+        lines.push((labels, values, lineno));
+    }
+    flush(builder, block).map_err(|(l, m)| err(l, None, m))
+}
+
+type Block = (Duration, Vec<(Labels, Vec<Option<SeriesValue>>, usize)>);
+
+fn flush(builder: &mut StoreBuilder, block: Option<Block>) -> Result<(), (usize, String)> {
+    let Some((interval, lines)) = block else {
+        return Ok(());
+    };
+    let mut ids: HashMap<Labels, u32> = HashMap::new();
+    for (labels, values, lineno) in lines {
+        let id = *ids
+            .entry(labels.clone())
+            .or_insert_with(|| builder.series_id(labels.clone()));
+        for (k, v) in values.iter().enumerate() {
+            let Some(v) = v else { continue };
+            let t = (k as i64).saturating_mul(interval.millis());
+            if let Appended::Conflict { existing } = builder.append(id, t, v.to_f64()) {
+                return Err((
+                    lineno,
+                    format!(
+                        "conflicting samples for {labels} at {t} ms: {existing} and {}",
+                        v.to_f64()
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+#[path = "series_notation_tests.rs"]
+mod tests;
