@@ -1,0 +1,19 @@
+//! A runner for Prometheus's promqltest `.test` scripts (`load`/`clear`/`eval`), used as the
+//! conformance suite of the PromQL engine.
+//!
+//! `parse` turns a file into `Command`s, `run` executes them against a fresh store per file
+//! (and after each `clear`), `compare` checks results the way Prometheus's runner does,
+//! `classify` decides skips and the NH-free/flag-free class, and `report` aggregates outcomes.
+//! Nothing here prints; callers print the returned reports.
+
+pub mod classify;
+pub mod compare;
+pub mod parse;
+pub mod parse_expect;
+pub mod report;
+pub mod run;
+pub mod state;
+
+pub use parse::{Command, EvalCmd, EvalKind, Expectations, TextMatch, parse_test_file};
+pub use report::{CorpusReport, EvalRecord, FileReport, Outcome};
+pub use run::{RunOptions, run_corpus, run_file, run_source};

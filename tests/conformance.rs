@@ -1,0 +1,101 @@
+//! PromQL conformance: runs Prometheus's own promqltest corpora (3.14 in 3.x mode, 2.42 in
+//! 2.x mode) and the project's `tests/promql/*.test`, prints the summaries, and checks that
+//! the pass counts do not fall below `tests/conformance_baseline.toml`.
+//!
+//! The corpora live outside the repository: `$ROLLSIM_SHARED/promqltest`, by default
+//! `CARGO_MANIFEST_DIR/../shared/promqltest`. Set `ROLLSIM_CONFORMANCE_FAILURES=all` (or a
+//! number) to print more failure lines.
+
+use std::path::{Path, PathBuf};
+
+use rollsim::promqltest::{CorpusReport, RunOptions, run_corpus};
+
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn shared_dir() -> PathBuf {
+    match std::env::var_os("ROLLSIM_SHARED") {
+        Some(p) => PathBuf::from(p),
+        None => manifest_dir().join("../shared"),
+    }
+}
+
+/// `name = number` lines; `#` comments.
+fn baseline() -> Vec<(String, usize)> {
+    let path = manifest_dir().join("tests/conformance_baseline.toml");
+    let text = std::fs::read_to_string(&path).expect("read conformance baseline");
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let (k, v) = l.split_once('=').expect("baseline line: name = number");
+            let n = v.trim().parse().expect("baseline value must be a number");
+            (k.trim().trim_matches('"').to_string(), n)
+        })
+        .collect()
+}
+
+fn failure_limit() -> Option<usize> {
+    match std::env::var("ROLLSIM_CONFORMANCE_FAILURES") {
+        Ok(v) if v == "all" => None,
+        Ok(v) => Some(v.parse().unwrap_or(20)),
+        Err(_) => Some(20),
+    }
+}
+
+fn print(report: &CorpusReport) {
+    let mut s = report.to_string();
+    report
+        .write_failures(&mut s, failure_limit())
+        .expect("write to String");
+    println!("{s}");
+}
+
+fn check(name: &str, report: &CorpusReport, baseline: &[(String, usize)]) {
+    let min = baseline
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, n)| *n)
+        .unwrap_or_else(|| panic!("no baseline for corpus {name}"));
+    let passed = report.counts().passed;
+    assert!(
+        passed >= min,
+        "{name}: {passed} evals passed, baseline is {min} (tests/conformance_baseline.toml)"
+    );
+    if passed > min {
+        println!("{name}: {passed} passed > baseline {min}; consider raising the baseline");
+    }
+}
+
+fn run(name: &str, dir: &Path, opts: &RunOptions, baseline: &[(String, usize)]) {
+    let started = std::time::Instant::now();
+    let report = run_corpus(dir, opts);
+    print(&report);
+    println!("{name}: ran in {:.2?}\n", started.elapsed());
+    assert!(report.errors.is_empty(), "{name}: {:?}", report.errors);
+    check(name, &report, baseline);
+}
+
+#[test]
+fn project_corpus() {
+    let dir = manifest_dir().join("tests/promql");
+    run("project", &dir, &RunOptions::v3(), &baseline());
+}
+
+#[test]
+fn upstream_corpora() {
+    let corpus = shared_dir().join("promqltest");
+    if !corpus.join("upstream").is_dir() {
+        eprintln!(
+            "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\
+             SKIPPED: conformance corpus not found at {} (set ROLLSIM_SHARED)\n\
+             !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n",
+            corpus.display()
+        );
+        return;
+    }
+    let base = baseline();
+    run("upstream", &corpus.join("upstream"), &RunOptions::v3(), &base);
+    run("upstream-v2.42", &corpus.join("upstream-v2.42"), &RunOptions::v2(), &base);
+}
