@@ -33,7 +33,8 @@ pub const EXPERIMENTAL_FUNCTIONS: &[&str] = &[
 ];
 
 static CALL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(@\s*)?\b([a-zA-Z_][a-zA-Z0-9_]*)\s*\(").expect("static regex")
+    Regex::new(r"(@\s*)?\b([a-zA-Z_][a-zA-Z0-9_]*)\s*(?:(?:by|without)\s*\([^)]*\)\s*)?\(")
+        .expect("static regex")
 });
 static EXTENDED_RANGE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(anchored|smoothed)\b").expect("static regex"));
@@ -72,21 +73,88 @@ pub fn strip_strings(expr: &str) -> String {
     out
 }
 
-/// Experimental functions/aggregations called by `expr` (`@ start()`/`@ end()` excluded).
+/// Experimental functions/aggregations called by `expr`. Calls in duration expressions
+/// (inside `[...]`, after `offset` or `@`, e.g. `x[step()]`, `@ start()`) do not count.
 pub fn experimental_calls(expr: &str) -> Vec<&'static str> {
     let code = strip_strings(expr);
     let mut found: Vec<&'static str> = Vec::new();
     for c in CALL.captures_iter(&code) {
-        if c.get(1).is_some() {
+        let Some(name) = c.get(2) else { continue };
+        if c.get(1).is_some() || in_duration_context(&code, name.start()) {
             continue;
         }
-        if let Some(f) = EXPERIMENTAL_FUNCTIONS.iter().find(|f| **f == &c[2])
+        if let Some(f) = EXPERIMENTAL_FUNCTIONS.iter().find(|f| **f == name.as_str())
             && !found.contains(f)
         {
             found.push(f);
         }
     }
     found
+}
+
+/// Whether position `at` lies inside `[...]` or in an `offset`/`@` operand.
+fn in_duration_context(code: &str, at: usize) -> bool {
+    let before = &code[..at];
+    let depth = before.chars().fold(0i32, |d, c| match c {
+        '[' => d + 1,
+        ']' => d - 1,
+        _ => d,
+    });
+    if depth > 0 {
+        return true;
+    }
+    // Walk out of enclosing calls and parentheses: `offset -min_of(step(), 1s)`.
+    let mut head = before;
+    loop {
+        head = head.trim_end_matches(|c: char| c.is_whitespace() || "-+".contains(c));
+        if head.ends_with('@') || head.ends_with("offset") {
+            return true;
+        }
+        if let Some(h) = head.strip_suffix('(') {
+            head = h.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_');
+        } else if head.ends_with(',') {
+            let mut depth = 0;
+            let open = head.char_indices().rev().find(|&(_, c)| {
+                match c {
+                    ')' => depth += 1,
+                    '(' if depth == 0 => return true,
+                    '(' => depth -= 1,
+                    _ => {}
+                }
+                false
+            });
+            match open {
+                Some((i, _)) => head = &head[..=i],
+                None => return false,
+            }
+        } else {
+            return false;
+        }
+    }
+}
+
+/// The expression with flag-gated syntax and histogram-only operators removed, parsed:
+/// good enough to see which series it selects when the real expression does not parse.
+pub fn parse_for_classification(expr: &str) -> Option<Expr> {
+    let mut s = EXTENDED_RANGE.replace_all(expr, " ").into_owned();
+    while let Some(m) = FILL.find(&s) {
+        let open = m.end() - 1;
+        let close = s[open..].find(')').map(|p| open + p + 1)?;
+        s.replace_range(m.start()..close, " ");
+    }
+    let s = s.replace("</", "<").replace(">/", ">");
+    promql_parser::parser::parse(&s).ok()
+}
+
+/// Fallback when nothing parses: a series whose metric name appears as a word in `expr`.
+pub fn mentions_any(expr: &str, series: &[Labels]) -> bool {
+    let code = strip_strings(expr);
+    let words: std::collections::HashSet<&str> = code
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':'))
+        .collect();
+    series
+        .iter()
+        .any(|l| l.metric_name().is_some_and(|n| words.contains(n)))
 }
 
 /// The flag-gated syntax `expr` uses (`anchored`, `smoothed`, `fill(`...), if any.

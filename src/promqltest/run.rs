@@ -7,7 +7,9 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
-use super::classify::{experimental_calls, flag_gated_syntax, selects_any};
+use super::classify::{
+    experimental_calls, flag_gated_syntax, mentions_any, parse_for_classification, selects_any,
+};
 use super::compare::check_outcome;
 use super::parse::{Command, EvalCmd, EvalKind, parse_test_file};
 use super::report::{CorpusReport, EvalRecord, FileReport, Outcome};
@@ -121,9 +123,13 @@ pub fn run_source(text: &str, opts: &RunOptions) -> FileReport {
 fn run_eval(engine: &Engine, state: &mut State, cmd: &EvalCmd) -> EvalRecord {
     let flag = flag_gated_syntax(&cmd.expr);
     let parsed = promql_parser::parser::parse(&cmd.expr);
-    let selects_nh = parsed
-        .as_ref()
-        .is_ok_and(|ast| selects_any(ast, &state.histogram_series));
+    let selects_nh = match &parsed {
+        Ok(ast) => selects_any(ast, &state.histogram_series),
+        Err(_) => match parse_for_classification(&cmd.expr) {
+            Some(ast) => selects_any(&ast, &state.histogram_series),
+            None => mentions_any(&cmd.expr, &state.histogram_series),
+        },
+    };
     let mut rec = EvalRecord {
         line: cmd.line,
         expr: cmd.expr.clone(),
