@@ -96,6 +96,16 @@ fn upstream_corpora() {
         return;
     }
     let base = baseline();
-    run("upstream", &corpus.join("upstream"), &RunOptions::v3(), &base);
-    run("upstream-v2.42", &corpus.join("upstream-v2.42"), &RunOptions::v2(), &base);
+    run(
+        "upstream",
+        &corpus.join("upstream"),
+        &RunOptions::v3(),
+        &base,
+    );
+    run(
+        "upstream-v2.42",
+        &corpus.join("upstream-v2.42"),
+        &RunOptions::v2(),
+        &base,
+    );
 }

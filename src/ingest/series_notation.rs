@@ -9,25 +9,11 @@ use std::fmt;
 use std::path::Path;
 
 use super::IngestError;
-use crate::model::{Duration, Labels, STALE_NAN_BITS, StoreBuilder, store::Appended};
+use crate::model::{Duration, Labels, StoreBuilder, store::Appended};
 
-/// One expanded element that writes a sample (`None` in a sequence means `_`, no sample).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum SeriesValue {
-    Float(f64),
-    /// Prometheus's staleness marker.
-    Stale,
-}
-
-impl SeriesValue {
-    /// The value as stored: staleness markers become the `STALE_NAN_BITS` NaN.
-    pub fn to_f64(self) -> f64 {
-        match self {
-            SeriesValue::Float(v) => v,
-            SeriesValue::Stale => f64::from_bits(STALE_NAN_BITS),
-        }
-    }
-}
+#[path = "series_values.rs"]
+mod values;
+pub use values::{SeriesValue, expand_values};
 
 /// Why a series line could not be read. `column` is 0-based into the text given.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,15 +58,12 @@ impl fmt::Display for NotationError {
     }
 }
 
-fn syntax(column: usize, message: impl Into<String>) -> NotationError {
+pub(crate) fn syntax(column: usize, message: impl Into<String>) -> NotationError {
     NotationError::Syntax {
         column,
         message: message.into(),
     }
 }
-
-/// Largest expansion accepted for one item (guards against `1x999999999999`).
-const MAX_REPEAT: u64 = 10_000_000;
 
 /// Parses `<series> <values>`.
 pub fn parse_series_line(line: &str) -> Result<(Labels, Vec<Option<SeriesValue>>), NotationError> {
@@ -159,7 +142,7 @@ pub fn parse_series_desc(s: &str) -> Result<(Labels, usize), NotationError> {
     Ok((Labels::from_pairs(pairs), i))
 }
 
-fn skip_ws(b: &[u8], mut i: usize) -> usize {
+pub(crate) fn skip_ws(b: &[u8], mut i: usize) -> usize {
     while i < b.len() && b[i].is_ascii_whitespace() {
         i += 1;
     }
@@ -217,124 +200,6 @@ pub fn parse_quoted(s: &str, start: usize) -> Result<(String, usize), NotationEr
     Err(syntax(start, "unterminated quoted string"))
 }
 
-/// Expands a whitespace-separated value sequence (`1+2x3 _ stale Inf`).
-pub fn expand_values(s: &str) -> Result<Vec<Option<SeriesValue>>, NotationError> {
-    if let Some(p) = s.find("{{") {
-        return Err(NotationError::NativeHistogram { column: p });
-    }
-    let mut out = Vec::new();
-    let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        i = skip_ws(b, i);
-        if i >= b.len() {
-            break;
-        }
-        let st = i;
-        while i < b.len() && !b[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        expand_item(&s[st..i], &mut out).map_err(|m| syntax(st, m))?;
-    }
-    Ok(out)
-}
-
-fn expand_item(item: &str, out: &mut Vec<Option<SeriesValue>>) -> Result<(), String> {
-    let bad = || format!("invalid value {item:?}");
-    if item == "stale" {
-        out.push(Some(SeriesValue::Stale));
-        return Ok(());
-    }
-    if let Some(rest) = item.strip_prefix('_') {
-        let n = match rest {
-            "" => 1,
-            r => parse_count(r.strip_prefix('x').ok_or_else(bad)?).ok_or_else(bad)?,
-        };
-        out.extend(std::iter::repeat_n(None, n as usize));
-        return Ok(());
-    }
-    let (a, end) = scan_number(item, 0, true).ok_or_else(bad)?;
-    let rest = &item[end..];
-    if rest.is_empty() {
-        out.push(Some(SeriesValue::Float(a)));
-        return Ok(());
-    }
-    let (step, times) = if let Some(n) = rest.strip_prefix('x') {
-        (None, n)
-    } else {
-        let sign = match rest.as_bytes()[0] {
-            b'+' => 1.0,
-            b'-' => -1.0,
-            _ => return Err(bad()),
-        };
-        let (bv, e) = scan_number(rest, 1, false).ok_or_else(bad)?;
-        (
-            Some(sign * bv),
-            rest[e..].strip_prefix('x').ok_or_else(bad)?,
-        )
-    };
-    let n = parse_count(times).ok_or_else(bad)?;
-    let mut v = a;
-    out.push(Some(SeriesValue::Float(v)));
-    for _ in 0..n {
-        if let Some(step) = step {
-            v += step;
-        }
-        out.push(Some(SeriesValue::Float(v)));
-    }
-    Ok(())
-}
-
-fn parse_count(s: &str) -> Option<u64> {
-    if s.is_empty() || !s.bytes().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    s.parse().ok().filter(|n| *n <= MAX_REPEAT)
-}
-
-/// Scans a float at `i` (`[sign]` digits/`.8`/exponent, or `Inf`/`NaN` in any case); returns
-/// the value and the end index.
-fn scan_number(s: &str, mut i: usize, signed: bool) -> Option<(f64, usize)> {
-    let b = s.as_bytes();
-    let st = i;
-    if signed && i < b.len() && (b[i] == b'+' || b[i] == b'-') {
-        i += 1;
-    }
-    for word in ["inf", "nan"] {
-        if s.get(i..i + 3)
-            .is_some_and(|w| w.eq_ignore_ascii_case(word))
-        {
-            let v: f64 = s[st..i + 3].to_ascii_lowercase().parse().ok()?;
-            return Some((v, i + 3));
-        }
-    }
-    let digits_from = |mut j: usize| {
-        while j < b.len() && b[j].is_ascii_digit() {
-            j += 1;
-        }
-        j
-    };
-    let int_end = digits_from(i);
-    let mut end = int_end;
-    if end < b.len() && b[end] == b'.' {
-        end = digits_from(end + 1);
-    }
-    if end - i == 0 || (end - i == 1 && b[i] == b'.') {
-        return None;
-    }
-    if end < b.len() && (b[end] == b'e' || b[end] == b'E') {
-        let mut j = end + 1;
-        if j < b.len() && (b[j] == b'+' || b[j] == b'-') {
-            j += 1;
-        }
-        let k = digits_from(j);
-        if k > j {
-            end = k;
-        }
-    }
-    s[st..end].parse().ok().map(|v| (v, end))
-}
-
 /// Reads a `.series` file: `load <interval>` blocks of series lines, `#` comments, blanks.
 /// Sample k of a line is written at `k * interval`; a series repeated within one block
 /// replaces the earlier line.
@@ -344,7 +209,7 @@ pub fn read(builder: &mut StoreBuilder, path: &Path) -> Result<(), IngestError> 
     let err = |line: usize, col: Option<usize>, msg: String| {
         IngestError::new(path, Some(line as u64), col.map(|c| c as u64 + 1), msg)
     };
-    let mut block: Option<(Duration, Vec<(Labels, Vec<Option<SeriesValue>>, usize)>)> = None;
+    let mut block: Option<Block> = None;
     for (n, raw) in text.lines().enumerate() {
         let lineno = n + 1;
         let indent = raw.len() - raw.trim_start().len();

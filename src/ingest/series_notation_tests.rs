@@ -1,6 +1,7 @@
 //! Unit tests for the series notation (examples from the corpus README, section 3.4).
 
 use super::*;
+use crate::model::STALE_NAN_BITS;
 
 fn vals(s: &str) -> Vec<Option<f64>> {
     expand_values(s)
@@ -47,7 +48,11 @@ fn repeated_addition_not_multiplication() {
 fn numbers() {
     assert_eq!(
         vals(".8 1e100 -9.988465674311579e+307"),
-        f(&[0.8, 1e100, -9.988465674311579e307])
+        f(&[
+            0.8,
+            1e100,
+            "-9.988465674311579e+307".parse::<f64>().unwrap()
+        ])
     );
     let v = vals("Inf -inf +INF nan NaN -NaN");
     assert_eq!(v[0], Some(f64::INFINITY));

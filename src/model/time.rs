@@ -37,10 +37,10 @@ impl Timestamp {
     /// Parses RFC 3339 (`2024-01-01T00:00:00Z`) or Unix seconds (`1704067200.5`).
     pub fn parse(s: &str) -> Result<Self, TimeParseError> {
         let t = s.trim();
-        if let Ok(secs) = t.parse::<f64>() {
-            if secs.is_finite() {
-                return Ok(Timestamp((secs * 1000.0).round() as i64));
-            }
+        if let Ok(secs) = t.parse::<f64>()
+            && secs.is_finite()
+        {
+            return Ok(Timestamp((secs * 1000.0).round() as i64));
         }
         chrono::DateTime::parse_from_rfc3339(t)
             .map(|d| Timestamp(d.timestamp_millis()))

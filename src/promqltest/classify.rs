@@ -161,7 +161,10 @@ pub fn mentions_any(expr: &str, series: &[Labels]) -> bool {
 pub fn flag_gated_syntax(expr: &str) -> Option<String> {
     let code = strip_strings(expr);
     if let Some(m) = EXTENDED_RANGE.find(&code) {
-        return Some(format!("`{}` (promql-extended-range-selectors)", m.as_str()));
+        return Some(format!(
+            "`{}` (promql-extended-range-selectors)",
+            m.as_str()
+        ));
     }
     FILL.captures(&code)
         .map(|c| format!("`{}()` (promql-binop-fill-modifiers)", &c[1]))

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::parse::{EvalCmd, EvalKind, ExpectedSeries, Expectations, TextMatch};
+use super::parse::{EvalCmd, EvalKind, Expectations, ExpectedSeries, TextMatch};
 use crate::ingest::series_notation::SeriesValue;
 use crate::model::{Duration, Labels, Timestamp, is_stale_nan};
 use crate::promql::{QueryError, QueryResult, RangeSeries, Value};
@@ -47,19 +47,21 @@ pub fn text_matches(m: &TextMatch, text: &str) -> bool {
 }
 
 /// Checks a finished query; `Err` carries the failure reason.
-pub fn check_outcome(
-    cmd: &EvalCmd,
-    res: &Result<QueryResult, QueryError>,
-) -> Result<(), String> {
+pub fn check_outcome(cmd: &EvalCmd, res: &Result<QueryResult, QueryError>) -> Result<(), String> {
     let e = &cmd.expect;
     if let Some(m) = &e.fail {
         return match res {
-            Ok(r) => Err(format!("expected an error, got a {} result", r.value.type_name())),
+            Ok(r) => Err(format!(
+                "expected an error, got a {} result",
+                r.value.type_name()
+            )),
             Err(err) if text_matches(m, &err.to_string()) => Ok(()),
             Err(err) => Err(format!("expected error {m:?}, got {:?}", err.to_string())),
         };
     }
-    let r = res.as_ref().map_err(|err| format!("unexpected error: {err}"))?;
+    let r = res
+        .as_ref()
+        .map_err(|err| format!("unexpected error: {err}"))?;
     check_annotations(e, &r.warnings, &r.infos)?;
     check_value(cmd, &r.value)
 }
@@ -83,8 +85,13 @@ pub fn check_annotations(
         if actual.is_empty() {
             return Err(format!("expected {kind} annotations, got none"));
         }
-        if let Some(a) = actual.iter().find(|a| !lines.iter().any(|m| text_matches(m, a))) {
-            return Err(format!("unexpected {kind} annotation {a:?}; expected {lines:?}"));
+        if let Some(a) = actual
+            .iter()
+            .find(|a| !lines.iter().any(|m| text_matches(m, a)))
+        {
+            return Err(format!(
+                "unexpected {kind} annotation {a:?}; expected {lines:?}"
+            ));
         }
     }
     Ok(())
@@ -129,19 +136,30 @@ fn check_vector(
     ordered: bool,
     got: &[crate::promql::Sample],
 ) -> Result<(), String> {
-    let index: HashMap<&Labels, usize> =
-        expected.iter().enumerate().map(|(i, s)| (&s.labels, i)).collect();
+    let index: HashMap<&Labels, usize> = expected
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (&s.labels, i))
+        .collect();
     let mut seen = vec![false; expected.len()];
     for (pos, s) in got.iter().enumerate() {
         let Some(&i) = index.get(&s.labels) else {
-            return Err(format!("unexpected series {} in result, value {}", s.labels, s.v));
+            return Err(format!(
+                "unexpected series {} in result, value {}",
+                s.labels, s.v
+            ));
         };
         if seen[i] {
             return Err(format!("series {} appears twice in the result", s.labels));
         }
         seen[i] = true;
         if ordered && i != pos {
-            return Err(format!("expected {} at position {}, got it at {}", s.labels, i + 1, pos + 1));
+            return Err(format!(
+                "expected {} at position {}, got it at {}",
+                s.labels,
+                i + 1,
+                pos + 1
+            ));
         }
         let want = expected[i].values.first().copied().flatten();
         match want {
@@ -177,14 +195,24 @@ pub fn check_matrix(
     step: Duration,
 ) -> Result<(), String> {
     if let Some(w) = got.windows(2).find(|w| w[0].labels >= w[1].labels) {
-        return Err(format!("matrix not sorted by labels: {} before {}", w[0].labels, w[1].labels));
+        return Err(format!(
+            "matrix not sorted by labels: {} before {}",
+            w[0].labels, w[1].labels
+        ));
     }
-    let index: HashMap<&Labels, usize> =
-        expected.iter().enumerate().map(|(i, s)| (&s.labels, i)).collect();
+    let index: HashMap<&Labels, usize> = expected
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (&s.labels, i))
+        .collect();
     let mut seen = vec![false; expected.len()];
     for s in got {
         let Some(&i) = index.get(&s.labels) else {
-            return Err(format!("unexpected series {} in result with {} points", s.labels, s.points.len()));
+            return Err(format!(
+                "unexpected series {} in result with {} points",
+                s.labels,
+                s.points.len()
+            ));
         };
         seen[i] = true;
         let mut want: Vec<(i64, SeriesValue)> = Vec::new();
@@ -202,14 +230,27 @@ pub fn check_matrix(
             }
         }
         if want.len() != s.points.len() {
-            return Err(format!("{}: expected {} points, got {}: {:?}", s.labels, want.len(), s.points.len(), s.points));
+            return Err(format!(
+                "{}: expected {} points, got {}: {:?}",
+                s.labels,
+                want.len(),
+                s.points.len(),
+                s.points
+            ));
         }
         for ((wt, wv), (gt, gv)) in want.iter().zip(&s.points) {
             if wt != gt {
-                return Err(format!("{}: expected a point at t={wt}, got t={gt}", s.labels));
+                return Err(format!(
+                    "{}: expected a point at t={wt}, got t={gt}",
+                    s.labels
+                ));
             }
             if !value_eq(*wv, *gv) {
-                return Err(format!("{}: at t={wt} expected {}, got {gv}", s.labels, show(*wv)));
+                return Err(format!(
+                    "{}: at t={wt} expected {}, got {gv}",
+                    s.labels,
+                    show(*wv)
+                ));
             }
         }
     }

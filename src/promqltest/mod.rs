@@ -17,3 +17,8 @@ pub mod state;
 pub use parse::{Command, EvalCmd, EvalKind, Expectations, TextMatch, parse_test_file};
 pub use report::{CorpusReport, EvalRecord, FileReport, Outcome};
 pub use run::{RunOptions, run_corpus, run_file, run_source};
+
+#[cfg(test)]
+mod compare_tests;
+#[cfg(test)]
+mod parse_tests;

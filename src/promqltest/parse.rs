@@ -16,11 +16,16 @@ use crate::model::{Duration, Labels, Timestamp};
 /// One command of a test file; `line` fields are 1-based.
 #[derive(Debug, Clone)]
 pub enum Command {
-    Clear { line: usize },
+    Clear {
+        line: usize,
+    },
     Load(LoadCmd),
     Eval(Box<EvalCmd>),
     /// A block that could not be parsed (unknown command, bad header).
-    Invalid { line: usize, message: String },
+    Invalid {
+        line: usize,
+        message: String,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -117,8 +122,10 @@ static EVAL_INSTANT: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 static EVAL_RANGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^eval(?:_(fail|warn|info))?\s+range\s+from\s+(.+)\s+to\s+(.+)\s+step\s+(.+?)\s+(.+)$")
-        .expect("static regex")
+    Regex::new(
+        r"^eval(?:_(fail|warn|info))?\s+range\s+from\s+(.+)\s+to\s+(.+)\s+step\s+(.+?)\s+(.+)$",
+    )
+    .expect("static regex")
 });
 static LOAD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^load(_with_nhcb)?\s+(.+?)$").expect("static regex"));
@@ -141,8 +148,9 @@ pub fn parse_test_file(text: &str) -> Vec<Command> {
             continue;
         }
         let start = i;
-        if lines[i].split_whitespace().next() == Some("clear") {
-            // `clear` is one line; whatever follows starts a new command.
+        let word = lines[i].split_whitespace().next().unwrap_or("");
+        if word == "clear" || !(word.starts_with("load") || word.starts_with("eval")) {
+            // `clear` (or an unknown command) is one line; what follows is a new command.
             cmds.push(parse_block(&lines[i..=i], i + 1));
             i += 1;
             continue;
@@ -166,7 +174,9 @@ fn parse_block(block: &[&str], line: usize) -> Command {
     if word.starts_with("load") {
         return match LOAD.captures(header) {
             Some(c) => match Duration::parse(&c[2]) {
-                Ok(d) if d.millis() > 0 => Command::Load(parse_load(block, line, d, c.get(1).is_some())),
+                Ok(d) if d.millis() > 0 => {
+                    Command::Load(parse_load(block, line, d, c.get(1).is_some()))
+                }
                 _ => invalid(line, format!("invalid load interval {:?}", &c[2])),
             },
             None => invalid(line, format!("invalid load command: {header}")),
@@ -196,13 +206,20 @@ fn invalid(line: usize, message: String) -> Command {
 }
 
 fn parse_load(block: &[&str], line: usize, interval: Duration, with_nhcb: bool) -> LoadCmd {
-    let mut cmd = LoadCmd { line, interval, with_nhcb, series: Vec::new(), errors: Vec::new() };
+    let mut cmd = LoadCmd {
+        line,
+        interval,
+        with_nhcb,
+        series: Vec::new(),
+        errors: Vec::new(),
+    };
     for (k, l) in block.iter().enumerate().skip(1) {
         let lineno = line + k;
         let (labels, at) = match parse_series_desc(l) {
             Ok(x) => x,
             Err(e) => {
-                cmd.errors.push((lineno, format!("column {}: {e}", e.column() + 1)));
+                cmd.errors
+                    .push((lineno, format!("column {}: {e}", e.column() + 1)));
                 continue;
             }
         };
@@ -213,19 +230,27 @@ fn parse_load(block: &[&str], line: usize, interval: Duration, with_nhcb: bool) 
                 Ok(v) => LoadData::Floats(v),
                 Err(NotationError::NativeHistogram { .. }) => LoadData::NativeHistogram,
                 Err(e) => {
-                    cmd.errors.push((lineno, format!("column {}: {e}", at + e.column() + 1)));
+                    cmd.errors
+                        .push((lineno, format!("column {}: {e}", at + e.column() + 1)));
                     continue;
                 }
             }
         };
-        cmd.series.push(LoadSeries { line: lineno, labels, data });
+        cmd.series.push(LoadSeries {
+            line: lineno,
+            labels,
+            data,
+        });
     }
     cmd
 }
 
 fn parse_eval_header(header: &str, line: usize) -> Result<EvalCmd, String> {
     let (legacy, expr, kind) = if let Some(c) = EVAL_INSTANT.captures(header) {
-        let at = c.get(2).map(|m| m.as_str()).ok_or("eval instant needs `at <time>`")?;
+        let at = c
+            .get(2)
+            .map(|m| m.as_str())
+            .ok_or("eval instant needs `at <time>`")?;
         let at = parse_time(at)?;
         (c.get(1), c.get(3), EvalKind::Instant { at })
     } else if let Some(c) = EVAL_RANGE.captures(header) {

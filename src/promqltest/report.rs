@@ -58,7 +58,11 @@ impl Counts {
 
 impl fmt::Display for Counts {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} passed, {} failed, {} skipped", self.passed, self.failed, self.skipped)
+        write!(
+            f,
+            "{} passed, {} failed, {} skipped",
+            self.passed, self.failed, self.skipped
+        )
     }
 }
 
@@ -79,7 +83,10 @@ impl FileReport {
     /// Counts over the NH-free, flag-free evals only.
     pub fn core_counts(&self) -> Counts {
         let mut c = Counts::default();
-        self.evals.iter().filter(|e| e.is_core()).for_each(|e| c.add(&e.outcome));
+        self.evals
+            .iter()
+            .filter(|e| e.is_core())
+            .for_each(|e| c.add(&e.outcome));
         c
     }
     pub fn name(&self) -> String {
@@ -124,7 +131,9 @@ impl CorpusReport {
     }
     pub fn core_counts(&self) -> Counts {
         let mut c = Counts::default();
-        self.evals().filter(|e| e.is_core()).for_each(|e| c.add(&e.outcome));
+        self.evals()
+            .filter(|e| e.is_core())
+            .for_each(|e| c.add(&e.outcome));
         c
     }
     pub fn evals(&self) -> impl Iterator<Item = &EvalRecord> {

@@ -68,7 +68,9 @@ pub fn run_corpus(dir: &Path, opts: &RunOptions) -> CorpusReport {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            report.errors.push(format!("cannot read {}: {e}", dir.display()));
+            report
+                .errors
+                .push(format!("cannot read {}: {e}", dir.display()));
             return report;
         }
     };

@@ -30,7 +30,9 @@ impl State {
         let mut block: Vec<(&Labels, &LoadData)> = Vec::new();
         for s in &cmd.series {
             match &s.data {
-                LoadData::StartTimestamps => push_unique(&mut self.start_timestamp_series, &s.labels),
+                LoadData::StartTimestamps => {
+                    push_unique(&mut self.start_timestamp_series, &s.labels)
+                }
                 LoadData::NativeHistogram => push_unique(&mut self.histogram_series, &s.labels),
                 LoadData::Floats(_) => {}
             }
@@ -43,7 +45,9 @@ impl State {
             }
         }
         for (labels, data) in block {
-            let LoadData::Floats(values) = data else { continue };
+            let LoadData::Floats(values) = data else {
+                continue;
+            };
             if cmd.with_nhcb
                 && let Some(h) = nhcb_series(labels)
             {
