@@ -231,11 +231,11 @@ pub fn check_matrix(
         }
         if want.len() != s.points.len() {
             return Err(format!(
-                "{}: expected {} points, got {}: {:?}",
+                "{}: expected {} points, got {}: {}",
                 s.labels,
                 want.len(),
                 s.points.len(),
-                s.points
+                show_points(&s.points)
             ));
         }
         for ((wt, wv), (gt, gv)) in want.iter().zip(&s.points) {
@@ -255,4 +255,17 @@ pub fn check_matrix(
         }
     }
     missing(expected, &seen)
+}
+
+/// At most 8 points as `v@t`, for failure messages.
+fn show_points(points: &[(i64, f64)]) -> String {
+    let mut s: Vec<String> = points
+        .iter()
+        .take(8)
+        .map(|(t, v)| format!("{v}@{t}"))
+        .collect();
+    if points.len() > 8 {
+        s.push(format!("... ({} more)", points.len() - 8));
+    }
+    s.join(" ")
 }

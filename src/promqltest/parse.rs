@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::parse_expect::{parse_eval_line, parse_time};
+use super::parse_expect::{check_eval, parse_eval_line, parse_time};
 use crate::ingest::series_notation::{
     NotationError, SeriesValue, expand_values, parse_series_desc,
 };
@@ -282,31 +282,4 @@ fn parse_eval_header(header: &str, line: usize) -> Result<EvalCmd, String> {
         expect,
         errors: Vec::new(),
     })
-}
-
-/// Cross-line checks once the block is read.
-fn check_eval(cmd: &mut EvalCmd) {
-    let e = &cmd.expect;
-    let mut errs = Vec::new();
-    if e.no_warn && !e.warn.is_empty() {
-        errs.push("cannot use both `expect warn` and `expect no_warn`".to_string());
-    }
-    if e.no_info && !e.info.is_empty() {
-        errs.push("cannot use both `expect info` and `expect no_info`".to_string());
-    }
-    let is_range = matches!(cmd.kind, EvalKind::Range { .. });
-    if is_range && (e.ordered || e.range_vector.is_some() || e.string.is_some()) {
-        errs.push("`ordered`, `range vector` and `string` apply to instant evals only".to_string());
-    }
-    if !is_range && e.range_vector.is_none() {
-        for s in &e.series {
-            if s.values.len() != 1 {
-                errs.push(format!(
-                    "line {}: expecting multiple values in instant evaluation not allowed",
-                    s.line
-                ));
-            }
-        }
-    }
-    cmd.errors.extend(errs);
 }

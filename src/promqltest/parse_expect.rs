@@ -1,7 +1,7 @@
 //! The lines inside an `eval` block: `expect ...` directives, legacy `expected_fail_*`
 //! lines, scalar lines and expected series (corpus README, section 3.5).
 
-use super::parse::{EvalCmd, ExpectedSeries, TextMatch};
+use super::parse::{EvalCmd, EvalKind, ExpectedSeries, TextMatch};
 use crate::ingest::series_notation::{
     NotationError, expand_values, parse_quoted, parse_series_desc,
 };
@@ -157,4 +157,31 @@ fn text_match(tail: &str) -> Result<TextMatch, String> {
         return Ok(TextMatch::Regex(t.to_string()));
     }
     Err(format!("expected `msg:` or `regex:`, got {tail:?}"))
+}
+
+/// Cross-line checks once the block is read.
+pub fn check_eval(cmd: &mut EvalCmd) {
+    let e = &cmd.expect;
+    let mut errs = Vec::new();
+    if e.no_warn && !e.warn.is_empty() {
+        errs.push("cannot use both `expect warn` and `expect no_warn`".to_string());
+    }
+    if e.no_info && !e.info.is_empty() {
+        errs.push("cannot use both `expect info` and `expect no_info`".to_string());
+    }
+    let is_range = matches!(cmd.kind, EvalKind::Range { .. });
+    if is_range && (e.ordered || e.range_vector.is_some() || e.string.is_some()) {
+        errs.push("`ordered`, `range vector` and `string` apply to instant evals only".to_string());
+    }
+    if !is_range && e.range_vector.is_none() {
+        for s in &e.series {
+            if s.values.len() != 1 {
+                errs.push(format!(
+                    "line {}: expecting multiple values in instant evaluation not allowed",
+                    s.line
+                ));
+            }
+        }
+    }
+    cmd.errors.extend(errs);
 }
