@@ -109,3 +109,36 @@ fn upstream_corpora() {
         &base,
     );
 }
+
+/// The parser and runner must survive any input: feed every corpus file cut at many places,
+/// plus byte-level noise, and check nothing panics.
+#[test]
+fn runner_survives_mangled_files() {
+    use rollsim::promqltest::{parse_test_file, run_source};
+    let mut texts: Vec<String> = vec![
+        "eval instant at 0 {\n".into(),
+        "load 1m\n  x{a=\"\\u12\"} 1\n  x{a=`é`} 1e999999 -Inf NaNx2\n  ü 1\n".into(),
+        "eval range from 0 to 1m step 1ms x\n  x 1 2 3 {{\n  expect fail msg:\n".into(),
+        "load 1ms\n  x 0+1x100\neval instant at 1ms x[1ms]\n  expect range vector from 0 to 106751991167d step 1ms\n  x 1 _ 2\n".into(),
+    ];
+    let corpus = shared_dir().join("promqltest/upstream");
+    for name in [
+        "functions.test",
+        "native_histograms.test",
+        "range_queries.test",
+    ] {
+        if let Ok(t) = std::fs::read_to_string(corpus.join(name)) {
+            let chars: Vec<char> = t.chars().collect();
+            for cut in (0..chars.len()).step_by(chars.len() / 10 + 1) {
+                let mut s: String = chars[..cut].iter().collect();
+                s.push_str("{{ \" ` ( [ x");
+                s.extend(chars[cut..].iter().take(400));
+                texts.push(s);
+            }
+        }
+    }
+    for t in &texts {
+        let _ = parse_test_file(t);
+        let _ = run_source(t, &RunOptions::v3());
+    }
+}

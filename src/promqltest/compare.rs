@@ -217,7 +217,9 @@ pub fn check_matrix(
         seen[i] = true;
         let mut want: Vec<(i64, SeriesValue)> = Vec::new();
         for (k, v) in expected[i].values.iter().enumerate() {
-            let t = start.millis() + k as i64 * step.millis();
+            let t = start
+                .millis()
+                .saturating_add((k as i64).saturating_mul(step.millis()));
             if t > end.millis() {
                 return Err(format!(
                     "expected {} points for {}, but the time range cannot return this many",
