@@ -44,8 +44,12 @@ fn failure_limit() -> Option<usize> {
     }
 }
 
-fn print(report: &CorpusReport) {
-    let mut s = report.to_string();
+/// The summary goes to the stdout handle directly, so it shows even without `--nocapture`;
+/// the failure list is printed normally (shown when the test fails or with `--nocapture`).
+fn print(report: &CorpusReport, elapsed: std::time::Duration) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout(), "{report}  (ran in {elapsed:.2?})");
+    let mut s = String::new();
     report
         .write_failures(&mut s, failure_limit())
         .expect("write to String");
@@ -71,8 +75,7 @@ fn check(name: &str, report: &CorpusReport, baseline: &[(String, usize)]) {
 fn run(name: &str, dir: &Path, opts: &RunOptions, baseline: &[(String, usize)]) {
     let started = std::time::Instant::now();
     let report = run_corpus(dir, opts);
-    print(&report);
-    println!("{name}: ran in {:.2?}\n", started.elapsed());
+    print(&report, started.elapsed());
     assert!(report.errors.is_empty(), "{name}: {:?}", report.errors);
     check(name, &report, baseline);
 }
@@ -87,7 +90,10 @@ fn project_corpus() {
 fn upstream_corpora() {
     let corpus = shared_dir().join("promqltest");
     if !corpus.join("upstream").is_dir() {
-        eprintln!(
+        // Written to the stderr handle directly: libtest captures `eprintln!`, not this.
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
             "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\
              SKIPPED: conformance corpus not found at {} (set ROLLSIM_SHARED)\n\
              !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n",
