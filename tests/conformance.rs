@@ -4,7 +4,8 @@
 //!
 //! The corpora live outside the repository: `$ROLLSIM_SHARED/promqltest`, by default
 //! `CARGO_MANIFEST_DIR/../shared/promqltest`. Set `ROLLSIM_CONFORMANCE_FAILURES=all` (or a
-//! number) to print more failure lines.
+//! number) to print more failure lines, and `ROLLSIM_CONFORMANCE_MAX_SAMPLES=10000` to run
+//! with Prometheus's test limit instead of the engine default.
 
 use std::path::{Path, PathBuf};
 
@@ -73,8 +74,15 @@ fn check(name: &str, report: &CorpusReport, baseline: &[(String, usize)]) {
 }
 
 fn run(name: &str, dir: &Path, opts: &RunOptions, baseline: &[(String, usize)]) {
+    let mut opts = opts.clone();
+    if let Ok(v) = std::env::var("ROLLSIM_CONFORMANCE_MAX_SAMPLES") {
+        let n = v
+            .parse()
+            .expect("ROLLSIM_CONFORMANCE_MAX_SAMPLES must be a number");
+        opts = opts.with_max_samples(n);
+    }
     let started = std::time::Instant::now();
-    let report = run_corpus(dir, opts);
+    let report = run_corpus(dir, &opts);
     print(&report, started.elapsed());
     assert!(report.errors.is_empty(), "{name}: {:?}", report.errors);
     check(name, &report, baseline);

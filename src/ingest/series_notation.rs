@@ -101,7 +101,8 @@ pub fn parse_series_desc(s: &str) -> Result<(Labels, usize), NotationError> {
                 i += 1;
                 break;
             }
-            let (lname, next) = if b[i] == b'"' || b[i] == b'\'' || b[i] == b'`' {
+            let quoted = matches!(b[i], b'"' | b'\'' | b'`');
+            let (lname, next) = if quoted {
                 parse_quoted(s, i)?
             } else {
                 let st = i;
@@ -114,6 +115,12 @@ pub fn parse_series_desc(s: &str) -> Result<(Labels, usize), NotationError> {
                 (s[st..i].to_string(), i)
             };
             i = skip_ws(b, next);
+            if quoted && matches!(b.get(i), Some(b',' | b'}')) {
+                // A bare quoted string is the metric name (UTF-8 syntax: `{"my.metric"}`).
+                pairs.push(("__name__".into(), lname));
+                i += usize::from(b[i] == b',');
+                continue;
+            }
             if i >= b.len() || b[i] != b'=' || b.get(i + 1) == Some(&b'~') {
                 return Err(syntax(i, "expected '=' after label name"));
             }

@@ -100,6 +100,8 @@ fn selectors() {
     let (l, v) = parse_series_line(r#"{a="x,}y",} 1"#).unwrap();
     assert_eq!(l.get("a"), Some("x,}y"));
     assert_eq!(v, vec![Some(SeriesValue::Float(1.0))]);
+    let (l, _) = parse_series_line(r#"{"my.metric", "a.b"="c"} 1"#).unwrap();
+    assert_eq!(l.to_string(), r#"my.metric{a.b="c"}"#);
     let (l, v) = parse_series_line("expect{} 2").unwrap();
     assert_eq!(l.metric_name(), Some("expect"));
     assert_eq!(v.len(), 1);
