@@ -66,7 +66,8 @@ pub fn check_outcome(cmd: &EvalCmd, res: &Result<QueryResult, QueryError>) -> Re
     check_value(cmd, &r.value)
 }
 
-/// Annotation checks, each kind only when asserted.
+/// Annotation checks, each kind only when asserted: with `warn` lines there must be warnings,
+/// every line must match one of them and every warning one of the lines (same for `info`).
 pub fn check_annotations(
     e: &Expectations,
     warnings: &[String],
@@ -84,6 +85,14 @@ pub fn check_annotations(
         }
         if actual.is_empty() {
             return Err(format!("expected {kind} annotations, got none"));
+        }
+        if let Some(m) = lines
+            .iter()
+            .find(|m| !actual.iter().any(|a| text_matches(m, a)))
+        {
+            return Err(format!(
+                "no {kind} annotation matches {m:?}; got {actual:?}"
+            ));
         }
         if let Some(a) = actual
             .iter()

@@ -249,6 +249,8 @@ fn annotations_checked_only_when_asserted() {
     );
     assert!(check_outcome(&warn, &with(&[], &[])).is_err());
     assert!(check_outcome(&warn, &with(&["PromQL warning: x"], &[])).is_err());
+    // Every expectation line must be matched by some warning.
+    assert!(check_outcome(&warn, &with(&["PromQL warning: w"], &[])).is_err());
     let info = eval("eval instant at 0 x\n  expect info\n");
     assert_eq!(
         check_outcome(&info, &with(&[], &["PromQL info: anything"])),

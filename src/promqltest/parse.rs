@@ -51,7 +51,8 @@ pub enum LoadData {
     Floats(Vec<Option<SeriesValue>>),
     /// The line holds `{{...}}` native-histogram samples.
     NativeHistogram,
-    /// A `name{...}@st <seq>` start-timestamp line.
+    /// A `name{...}@st <seq>` start-timestamp line (empty labels: a standalone `@st` line
+    /// that applies to the whole block).
     StartTimestamps,
 }
 
@@ -215,6 +216,16 @@ fn parse_load(block: &[&str], line: usize, interval: Duration, with_nhcb: bool) 
     };
     for (k, l) in block.iter().enumerate().skip(1) {
         let lineno = line + k;
+        if l.starts_with("@st") {
+            // A standalone `@st <seq>` line gives every series of the block start timestamps.
+            let data = LoadData::StartTimestamps;
+            cmd.series.push(LoadSeries {
+                line: lineno,
+                labels: Labels::empty(),
+                data,
+            });
+            continue;
+        }
         let (labels, at) = match parse_series_desc(l) {
             Ok(x) => x,
             Err(e) => {

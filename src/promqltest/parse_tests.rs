@@ -123,7 +123,8 @@ fn skip_reasons() {
                eval instant at 1m h\n\neval instant at 1m f\n\neval instant at 1m rate(f[1m] anchored)\n\n\
                eval instant at 1m f + fill(0) f\n\neval instant at 1m f[5m+1m]\n\n\
                eval instant at 1m f[5m+1m]\n  expect fail\n\neval instant at 1m sum(cnt)\n\n\
-               eval instant at 1m {__name__=~\"h|x\"}\n\nclear\n\neval instant at 1m h\n";
+               eval instant at 1m {__name__=~\"h|x\"}\n\nclear\n\neval instant at 1m h\n\n\
+               load 1m\n  @st -1s\n  other 1\n\neval instant at 1m other\n";
     let r = run_source(src, &RunOptions::v3());
     let o: Vec<String> = r
         .evals
@@ -146,6 +147,7 @@ fn skip_reasons() {
             "start timestamps (@st) not supported",
             "native histograms not supported",
             "fail",
+            "start timestamps (@st) not supported",
         ]
     );
     assert!(r.evals[0].native_histograms && !r.evals[1].native_histograms);

@@ -44,7 +44,14 @@ impl State {
                 None => block.push((&s.labels, &s.data)),
             }
         }
+        let all_st = cmd
+            .series
+            .iter()
+            .any(|s| s.labels.is_empty() && s.data == LoadData::StartTimestamps);
         for (labels, data) in block {
+            if all_st {
+                push_unique(&mut self.start_timestamp_series, labels);
+            }
             let LoadData::Floats(values) = data else {
                 continue;
             };
