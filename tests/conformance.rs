@@ -5,7 +5,8 @@
 //! The corpora live outside the repository: `$ROLLSIM_SHARED/promqltest`, by default
 //! `CARGO_MANIFEST_DIR/../shared/promqltest`. Set `ROLLSIM_CONFORMANCE_FAILURES=all` (or a
 //! number) to print more failure lines, and `ROLLSIM_CONFORMANCE_MAX_SAMPLES=10000` to run
-//! with Prometheus's test limit instead of the engine default.
+//! with Prometheus's test limit instead of the engine default. `ROLLSIM_CONFORMANCE_RANGE_MODE=1`
+//! re-checks every passing instant eval as a range query, as Prometheus's runner does.
 
 use std::path::{Path, PathBuf};
 
@@ -80,6 +81,9 @@ fn run(name: &str, dir: &Path, opts: &RunOptions, baseline: &[(String, usize)]) 
             .parse()
             .expect("ROLLSIM_CONFORMANCE_MAX_SAMPLES must be a number");
         opts = opts.with_max_samples(n);
+    }
+    if std::env::var("ROLLSIM_CONFORMANCE_RANGE_MODE").is_ok_and(|v| v == "1") {
+        opts = opts.with_range_mode_check(true);
     }
     let started = std::time::Instant::now();
     let report = run_corpus(dir, &opts);

@@ -10,6 +10,7 @@ pub mod classify;
 pub mod compare;
 pub mod parse;
 pub mod parse_expect;
+pub mod range_mode;
 pub mod report;
 pub mod run;
 pub mod state;

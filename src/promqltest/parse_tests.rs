@@ -154,3 +154,16 @@ fn skip_reasons() {
     assert!(r.evals[2].flag_gated && !r.evals[2].is_core());
     assert!(r.evals[1].is_core());
 }
+
+#[test]
+fn range_mode_applies_like_prometheus() {
+    use super::range_mode::applies;
+    let e = evals(
+        "eval instant at 1m x\n  x 1\n\neval instant at 1m sort(x)\n  expect ordered\n\n\
+         eval instant at 1m x[1m]\n  expect range vector from 0 to 1m step 1m\n\n\
+         eval instant at 1m \"s\"\n  expect string \"s\"\n\neval instant at 1m x + step()\n\n\
+         eval instant at 1m x\n  expect fail\n",
+    );
+    let got: Vec<bool> = e.iter().map(applies).collect();
+    assert_eq!(got, [true, false, false, false, false, false]);
+}

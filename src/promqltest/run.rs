@@ -12,15 +12,19 @@ use super::classify::{
 };
 use super::compare::check_outcome;
 use super::parse::{Command, EvalCmd, EvalKind, parse_test_file};
+use super::range_mode;
 use super::report::{CorpusReport, EvalRecord, FileReport, Outcome};
 use super::state::State;
 use crate::model::Duration;
-use crate::promql::{Compat, Engine, EngineOptions, QueryError, QueryResult};
+use crate::promql::{Compat, Engine, EngineOptions, QueryError, QueryResult, Value};
 
 /// How to run a corpus: the engine settings the expectations were produced under.
 #[derive(Debug, Clone)]
 pub struct RunOptions {
     pub engine: EngineOptions,
+    /// Also run each passing instant eval as a range query around its time, as
+    /// Prometheus's runner does (`range_mode`). Off by default.
+    pub range_mode_check: bool,
 }
 
 impl RunOptions {
@@ -35,6 +39,7 @@ impl RunOptions {
                 delayed_name_removal: true,
                 ..EngineOptions::default()
             },
+            range_mode_check: false,
         }
     }
 
@@ -49,12 +54,19 @@ impl RunOptions {
                 delayed_name_removal: false,
                 ..EngineOptions::default()
             },
+            range_mode_check: false,
         }
     }
 
     /// Sets `--query.max-samples` (Prometheus's runner uses 10000).
     pub fn with_max_samples(mut self, n: usize) -> Self {
         self.engine.max_samples = n;
+        self
+    }
+
+    /// Turns the range-mode re-check of instant evals on or off.
+    pub fn with_range_mode_check(mut self, on: bool) -> Self {
+        self.range_mode_check = on;
         self
     }
 }
@@ -116,13 +128,13 @@ pub fn run_source(text: &str, opts: &RunOptions) -> FileReport {
             Command::Invalid { line, message } => {
                 report.errors.push(format!("line {line}: {message}"))
             }
-            Command::Eval(e) => report.evals.push(run_eval(&engine, &mut state, &e)),
+            Command::Eval(e) => report.evals.push(run_eval(&engine, opts, &mut state, &e)),
         }
     }
     report
 }
 
-fn run_eval(engine: &Engine, state: &mut State, cmd: &EvalCmd) -> EvalRecord {
+fn run_eval(engine: &Engine, opts: &RunOptions, state: &mut State, cmd: &EvalCmd) -> EvalRecord {
     let flag = flag_gated_syntax(&cmd.expr);
     let parsed = promql_parser::parser::parse(&cmd.expr);
     let selects_nh = match &parsed {
@@ -158,23 +170,33 @@ fn run_eval(engine: &Engine, state: &mut State, cmd: &EvalCmd) -> EvalRecord {
             Ok(ast) if selects_any(ast, &state.start_timestamp_series) => {
                 Outcome::Skip("start timestamps (@st) not supported: selects such series".into())
             }
-            Ok(_) => execute(engine, state, cmd),
+            Ok(_) => execute(engine, opts, state, cmd),
         }
     };
     rec
 }
 
-fn execute(engine: &Engine, state: &mut State, cmd: &EvalCmd) -> Outcome {
+fn execute(engine: &Engine, opts: &RunOptions, state: &mut State, cmd: &EvalCmd) -> Outcome {
     let store = match state.store() {
         Ok(s) => s,
         Err(e) => return Outcome::Fail(e),
     };
-    let res = catch_unwind(AssertUnwindSafe(|| -> Result<QueryResult, QueryError> {
-        match cmd.kind {
+    let res = catch_unwind(AssertUnwindSafe(|| -> Result<(), String> {
+        let res: Result<QueryResult, QueryError> = match cmd.kind {
             EvalKind::Instant { at } => engine.instant_query(store, &cmd.expr, at),
             EvalKind::Range { start, end, step } => {
                 engine.range_query(store, &cmd.expr, start, end, step)
             }
+        };
+        check_outcome(cmd, &res)?;
+        match (cmd.kind, &res) {
+            (EvalKind::Instant { at }, Ok(r))
+                if opts.range_mode_check && range_mode::applies(cmd) =>
+            {
+                let scalar = matches!(r.value, Value::Scalar { .. });
+                range_mode::check(engine, store, cmd, at, scalar)
+            }
+            _ => Ok(()),
         }
     }));
     let res = match res {
@@ -188,7 +210,7 @@ fn execute(engine: &Engine, state: &mut State, cmd: &EvalCmd) -> Outcome {
             return Outcome::Fail(format!("engine panicked: {msg}"));
         }
     };
-    match check_outcome(cmd, &res) {
+    match res {
         Ok(()) => Outcome::Pass,
         Err(reason) => Outcome::Fail(reason),
     }
