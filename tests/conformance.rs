@@ -160,3 +160,85 @@ fn runner_survives_mangled_files() {
         let _ = run_source(t, &RunOptions::v3());
     }
 }
+
+/// Self-consistency of parser and comparison: for every eval of the corpora, a result built
+/// from its own expectations must pass the comparison.
+#[test]
+fn expectations_accept_themselves() {
+    use rollsim::ingest::series_notation::SeriesValue;
+    use rollsim::promql::{RangeSeries, Sample, Value};
+    use rollsim::promqltest::compare::check_value;
+    use rollsim::promqltest::{Command, EvalKind, parse_test_file};
+
+    let corpus = shared_dir().join("promqltest");
+    let mut dirs = vec![manifest_dir().join("tests/promql")];
+    dirs.extend(["upstream", "upstream-v2.42"].map(|d| corpus.join(d)));
+    let mut checked = 0;
+    for dir in dirs.iter().filter(|d| d.is_dir()) {
+        for entry in std::fs::read_dir(dir).expect("read corpus dir") {
+            let path = entry.expect("dir entry").path();
+            if path.extension().is_none_or(|x| x != "test") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("read test file");
+            for cmd in parse_test_file(&text) {
+                let Command::Eval(e) = cmd else { continue };
+                let x = &e.expect;
+                assert!(
+                    e.errors.is_empty(),
+                    "{}:{}: {:?}",
+                    path.display(),
+                    e.line,
+                    e.errors
+                );
+                if x.fail.is_some() || x.histogram_literal {
+                    continue;
+                }
+                let f = |v: SeriesValue| v.to_f64();
+                let grid = match (e.kind, x.range_vector) {
+                    (EvalKind::Range { start, step, .. }, _) => Some((start, step)),
+                    (EvalKind::Instant { .. }, Some((start, _, step))) => Some((start, step)),
+                    _ => None,
+                };
+                let value = if let Some(s) = &x.string {
+                    Value::String { t: 0, s: s.clone() }
+                } else if let Some(v) = x.scalar {
+                    Value::Scalar { t: 0, v }
+                } else if let Some((start, step)) = grid {
+                    let mut m: Vec<RangeSeries> = x
+                        .series
+                        .iter()
+                        .map(|s| RangeSeries {
+                            labels: s.labels.clone(),
+                            points: s
+                                .values
+                                .iter()
+                                .enumerate()
+                                .filter_map(|(k, v)| {
+                                    v.map(|v| (start.millis() + k as i64 * step.millis(), f(v)))
+                                })
+                                .collect(),
+                        })
+                        .collect();
+                    m.sort_by(|a, b| a.labels.cmp(&b.labels));
+                    Value::Matrix(m)
+                } else {
+                    let s = x.series.iter().filter_map(|s| {
+                        let v = s.values.first().copied().flatten()?;
+                        Some(Sample {
+                            labels: s.labels.clone(),
+                            t: 0,
+                            v: f(v),
+                        })
+                    });
+                    Value::Vector(s.collect())
+                };
+                if let Err(err) = check_value(&e, &value) {
+                    panic!("{}:{}: {err}", path.display(), e.line);
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 0);
+}
