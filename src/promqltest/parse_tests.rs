@@ -167,3 +167,38 @@ fn range_mode_applies_like_prometheus() {
     let got: Vec<bool> = e.iter().map(applies).collect();
     assert_eq!(got, [true, false, false, false, false, false]);
 }
+
+#[test]
+fn loads_accumulate_replace_within_block_and_clear() {
+    use super::state::State;
+    let mut st = State::default();
+    let loads: Vec<LoadCmd> = parse_test_file(
+        "load 1m\n  a 1 2\n  a 7 _ 9\n  b 1\n\nload 1m\n  a _ _ _ 4\n\nload_with_nhcb 1m\n  h_bucket{le=\"1\"} 1\n",
+    )
+    .into_iter()
+    .filter_map(|c| match c {
+        Command::Load(l) => Some(l),
+        _ => None,
+    })
+    .collect();
+    for l in &loads {
+        st.load(l);
+    }
+    let store = st.store().expect("store");
+    let a = &store.series()[store.series_named("a")[0] as usize];
+    assert_eq!(&*a.timestamps, &[0, 120_000, 180_000]);
+    assert_eq!(&*a.values, &[7.0, 9.0, 4.0]);
+    assert_eq!(st.histogram_series.len(), 1);
+    assert_eq!(st.histogram_series[0].to_string(), "h");
+    st.clear();
+    assert!(st.store().expect("store").series().is_empty());
+    assert!(st.histogram_series.is_empty());
+    // A later load with another value at the same timestamp is an error, as in Prometheus.
+    st.load(&loads[0]);
+    let conflicting = parse_test_file("load 1m\n  b 5\n");
+    let Some(Command::Load(l)) = conflicting.first() else {
+        panic!()
+    };
+    st.load(l);
+    assert!(st.store().unwrap_err().contains("conflicting"));
+}
