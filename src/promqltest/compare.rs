@@ -56,7 +56,7 @@ pub fn check_outcome(cmd: &EvalCmd, res: &Result<QueryResult, QueryError>) -> Re
                 r.value.type_name()
             )),
             Err(err) if text_matches(m, &err.to_string()) => Ok(()),
-            Err(err) => Err(format!("expected error {m:?}, got {:?}", err.to_string())),
+            Err(err) => Err(format!("expected error {m}, got {:?}", err.to_string())),
         };
     }
     let r = res
@@ -90,16 +90,19 @@ pub fn check_annotations(
             .iter()
             .find(|m| !actual.iter().any(|a| text_matches(m, a)))
         {
-            return Err(format!(
-                "no {kind} annotation matches {m:?}; got {actual:?}"
-            ));
+            return Err(format!("no {kind} annotation matches {m}; got {actual:?}"));
         }
         if let Some(a) = actual
             .iter()
             .find(|a| !lines.iter().any(|m| text_matches(m, a)))
         {
             return Err(format!(
-                "unexpected {kind} annotation {a:?}; expected {lines:?}"
+                "unexpected {kind} annotation {a:?}; expected {}",
+                lines
+                    .iter()
+                    .map(|m| m.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" or ")
             ));
         }
     }

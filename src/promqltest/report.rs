@@ -153,6 +153,23 @@ impl CorpusReport {
         }
         m
     }
+    /// The most frequent identical failure reasons (those seen at least twice), most first.
+    pub fn common_failures(&self, n: usize) -> Vec<(String, usize)> {
+        let mut m: BTreeMap<&str, usize> = BTreeMap::new();
+        for e in self.evals() {
+            if let Outcome::Fail(r) = &e.outcome {
+                *m.entry(r.as_str()).or_insert(0) += 1;
+            }
+        }
+        let mut v: Vec<(String, usize)> = m
+            .into_iter()
+            .filter(|(_, c)| *c >= 2)
+            .map(|(r, c)| (r.to_string(), c))
+            .collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        v.truncate(n);
+        v
+    }
     /// Writes the failure list, at most `limit` lines (all when `None`).
     pub fn write_failures(&self, w: &mut impl fmt::Write, limit: Option<usize>) -> fmt::Result {
         let all = self.failures();
@@ -189,6 +206,9 @@ impl fmt::Display for CorpusReport {
         )?;
         for (reason, n) in self.skip_reasons() {
             writeln!(f, "  skipped {n:>4}: {reason}")?;
+        }
+        for (reason, n) in self.common_failures(5) {
+            writeln!(f, "  failed  {n:>4}: {reason}")?;
         }
         for e in &self.errors {
             writeln!(f, "  error: {e}")?;
