@@ -86,16 +86,6 @@ pub enum TextMatch {
     Regex(String),
 }
 
-impl std::fmt::Display for TextMatch {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            TextMatch::Any => f.write_str("(any text)"),
-            TextMatch::Msg(m) => write!(f, "{m:?}"),
-            TextMatch::Regex(r) => write!(f, "matching /{r}/"),
-        }
-    }
-}
-
 /// Everything an eval block asserts.
 #[derive(Debug, Clone, Default)]
 pub struct Expectations {

@@ -185,3 +185,13 @@ pub fn check_eval(cmd: &mut EvalCmd) {
     }
     cmd.errors.extend(errs);
 }
+
+impl std::fmt::Display for TextMatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TextMatch::Any => f.write_str("(any text)"),
+            TextMatch::Msg(m) => write!(f, "{m:?}"),
+            TextMatch::Regex(r) => write!(f, "matching /{r}/"),
+        }
+    }
+}
