@@ -30,9 +30,10 @@ impl State {
         let mut block: Vec<(&Labels, &LoadData)> = Vec::new();
         for s in &cmd.series {
             match &s.data {
-                LoadData::StartTimestamps => {
+                LoadData::StartTimestamps if !s.labels.is_empty() => {
                     push_unique(&mut self.start_timestamp_series, &s.labels)
                 }
+                LoadData::StartTimestamps => {}
                 LoadData::NativeHistogram => push_unique(&mut self.histogram_series, &s.labels),
                 LoadData::Floats(_) => {}
             }
