@@ -72,6 +72,14 @@ fn check(name: &str, report: &CorpusReport, baseline: &[(String, usize)]) {
     if passed > min {
         println!("{name}: {passed} passed > baseline {min}; consider raising the baseline");
     }
+    // The bar is set on the native-histogram-free, flag-free evals.
+    if let Some((_, core_min)) = baseline.iter().find(|(k, _)| *k == format!("{name}-core")) {
+        let core = report.core_counts().passed;
+        assert!(
+            core >= *core_min,
+            "{name}: {core} native-histogram-free, flag-free evals passed, baseline is {core_min}"
+        );
+    }
 }
 
 fn run(name: &str, dir: &Path, opts: &RunOptions, baseline: &[(String, usize)]) {

@@ -16,10 +16,9 @@ use super::eval::{Ctx, EvalResult, Node};
 use super::format::go_f;
 use super::kahan::kahan_sum_inc;
 use super::series::{ABSENT, Grid, StepSeries, canonical, is_absent};
-use crate::model::Labels;
+use crate::model::{Labels, METRIC_NAME};
 
 pub fn eval(ctx: &mut Ctx, grid: Grid, a: &AggregateExpr) -> EvalResult<Node> {
-    let compat = ctx.compat();
     let op = a.op.id();
     let param = match &a.param {
         Some(p) => Some(ctx.eval(grid, p)?),
@@ -29,17 +28,8 @@ pub fn eval(ctx: &mut Ctx, grid: Grid, a: &AggregateExpr) -> EvalResult<Node> {
         Node::Vector(v) => v,
         _ => return Err("expected instant vector in aggregation".into()),
     };
-    // Input names with delayed removal are dropped before grouping, as Prometheus does.
-    let input: Vec<StepSeries> = input
-        .into_iter()
-        .map(|mut s| {
-            if s.drop_name {
-                s.labels = compat.strip_name(&s.labels);
-                s.drop_name = false;
-            }
-            s
-        })
-        .collect();
+    // With delayed name removal, groups are formed on the names still present and a group
+    // drops its name when any member would (Prometheus's `DropName` propagation).
     let out = match op {
         T_TOPK | T_BOTTOMK => k_select(
             ctx,
@@ -49,7 +39,7 @@ pub fn eval(ctx: &mut Ctx, grid: Grid, a: &AggregateExpr) -> EvalResult<Node> {
             &a.modifier,
             input,
         )?,
-        T_LIMITK => limitk(compat, grid, scalar_param(param, grid)?, &a.modifier, input)?,
+        T_LIMITK => limitk(grid, scalar_param(param, grid)?, &a.modifier, input)?,
         T_LIMIT_RATIO => limit_ratio(grid, scalar_param(param, grid)?, &a.modifier, input),
         T_COUNT_VALUES => {
             let label = match param {
@@ -74,7 +64,7 @@ fn scalar_param(p: Option<Node>, grid: Grid) -> EvalResult<Vec<f64>> {
 
 /// The output labels of a group: `by` keeps the listed labels, `without` drops them and the
 /// metric name; no modifier drops everything.
-pub fn group_labels(labels: &Labels, modifier: &Option<LabelModifier>, compat: Compat) -> Labels {
+pub fn group_labels(labels: &Labels, modifier: &Option<LabelModifier>) -> Labels {
     match modifier {
         None => Labels::empty(),
         Some(LabelModifier::Include(keep)) => {
@@ -84,24 +74,20 @@ pub fn group_labels(labels: &Labels, modifier: &Option<LabelModifier>, compat: C
         }
         Some(LabelModifier::Exclude(drop)) => {
             let mut b = labels.builder();
-            b.retain(|n| !compat.is_name_label(n) && !drop.labels.iter().any(|k| k == n));
+            b.retain(|n| n != METRIC_NAME && !drop.labels.iter().any(|k| k == n));
             b.build()
         }
     }
 }
 
 /// Assigns each input series a group index; returns (group of each series, group labels).
-fn grouping(
-    input: &[StepSeries],
-    modifier: &Option<LabelModifier>,
-    compat: Compat,
-) -> (Vec<usize>, Vec<Labels>) {
+fn grouping(input: &[StepSeries], modifier: &Option<LabelModifier>) -> (Vec<usize>, Vec<Labels>) {
     let mut index: HashMap<Labels, usize> = HashMap::new();
     let mut groups = Vec::new();
     let of = input
         .iter()
         .map(|s| {
-            let g = group_labels(&s.labels, modifier, compat);
+            let g = group_labels(&s.labels, modifier);
             *index.entry(g.clone()).or_insert_with(|| {
                 groups.push(g);
                 groups.len() - 1
@@ -109,6 +95,13 @@ fn grouping(
         })
         .collect();
     (of, groups)
+}
+
+/// A group's output drops its name when any member's name is marked for removal.
+fn propagate_drop_name(out: &mut [StepSeries], input: &[StepSeries], of: &[usize]) {
+    for (s, &g) in input.iter().zip(of) {
+        out[g].drop_name |= s.drop_name;
+    }
 }
 
 /// Running state of one group at one step.
@@ -129,7 +122,7 @@ fn simple(
     input: Vec<StepSeries>,
 ) -> EvalResult<Vec<StepSeries>> {
     let compat = ctx.compat();
-    let (of, groups) = grouping(&input, modifier, compat);
+    let (of, groups) = grouping(&input, modifier);
     let mut out: Vec<StepSeries> = groups
         .into_iter()
         .map(|g| StepSeries::absent(g, grid.n))
@@ -149,6 +142,7 @@ fn simple(
             }
         }
     }
+    propagate_drop_name(&mut out, &input, &of);
     out.retain(StepSeries::has_any);
     Ok(out)
 }
@@ -262,8 +256,7 @@ fn quantile(
     modifier: &Option<LabelModifier>,
     input: Vec<StepSeries>,
 ) -> Vec<StepSeries> {
-    let compat = ctx.compat();
-    let (of, groups) = grouping(&input, modifier, compat);
+    let (of, groups) = grouping(&input, modifier);
     let mut out: Vec<StepSeries> = groups
         .into_iter()
         .map(|g| StepSeries::absent(g, grid.n))
@@ -287,6 +280,7 @@ fn quantile(
             }
         }
     }
+    propagate_drop_name(&mut out, &input, &of);
     out.retain(StepSeries::has_any);
     out
 }
@@ -298,7 +292,6 @@ fn count_values(
     modifier: &Option<LabelModifier>,
     input: Vec<StepSeries>,
 ) -> EvalResult<Vec<StepSeries>> {
-    let compat = ctx.compat();
     if !valid_label_name(label, ctx.compat()) {
         return Err(format!("invalid label name {label:?}"));
     }
@@ -311,9 +304,9 @@ fn count_values(
             if is_absent(v) {
                 continue;
             }
-            let mut b = group_labels(&s.labels, modifier, compat).builder();
+            let mut b = group_labels(&s.labels, modifier).builder();
             b.set_str(label, &go_f(v));
-            let slot = set.slot(b.build(), false);
+            let slot = set.slot(b.build(), s.drop_name);
             *counts.entry(slot).or_default() += 1.0;
         }
         for (&slot, &c) in &counts {
@@ -345,8 +338,7 @@ fn k_select(
     modifier: &Option<LabelModifier>,
     input: Vec<StepSeries>,
 ) -> EvalResult<Vec<StepSeries>> {
-    let compat = ctx.compat();
-    let (of, groups) = grouping(&input, modifier, compat);
+    let (of, groups) = grouping(&input, modifier);
     let mut keep = vec![vec![false; grid.n]; input.len()];
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); groups.len()];
     for (step, kv) in k.iter().enumerate() {
@@ -419,13 +411,12 @@ fn param_k(v: f64) -> EvalResult<i64> {
 }
 
 fn limitk(
-    compat: Compat,
     grid: Grid,
     k: Vec<f64>,
     modifier: &Option<LabelModifier>,
     input: Vec<StepSeries>,
 ) -> EvalResult<Vec<StepSeries>> {
-    let (of, groups) = grouping(&input, modifier, compat);
+    let (of, groups) = grouping(&input, modifier);
     let mut out: Vec<StepSeries> = input
         .iter()
         .map(|s| StepSeries::absent(s.labels.clone(), grid.n))

@@ -13,7 +13,7 @@ use promql_parser::parser::{BinModifier, BinaryExpr, LabelModifier, VectorMatchC
 use super::Compat;
 use super::eval::{Ctx, EvalResult, Node, new_set};
 use super::series::{ABSENT, Grid, SeriesSet, StepSeries, canonical, is_absent};
-use crate::model::Labels;
+use crate::model::{Labels, METRIC_NAME};
 
 pub fn eval(ctx: &mut Ctx, grid: Grid, b: &BinaryExpr) -> EvalResult<Node> {
     let op = b.op.id();
@@ -49,9 +49,7 @@ pub fn eval(ctx: &mut Ctx, grid: Grid, b: &BinaryExpr) -> EvalResult<Node> {
             };
             let m = b.modifier.as_ref().unwrap_or(&default);
             match op {
-                T_LAND | T_LOR | T_LUNLESS => {
-                    set_op(compat, grid, op, l, r, &m.matching).map(Node::Vector)
-                }
+                T_LAND | T_LOR | T_LUNLESS => set_op(grid, op, l, r, &m.matching).map(Node::Vector),
                 _ => vector_vector(ctx, grid, op, l, r, m).map(Node::Vector),
             }
         }
@@ -158,14 +156,16 @@ fn vector_scalar(
 
 /// The labels a series is matched on: `on(...)` keeps the listed labels; otherwise all labels
 /// except the `ignoring(...)` ones and the metric name.
-pub fn signature(labels: &Labels, matching: &Option<LabelModifier>, compat: Compat) -> Labels {
+/// Mirrors Prometheus's `signatureFunc`: only `__name__` is implicitly ignored (type and unit
+/// labels take part in matching).
+pub fn signature(labels: &Labels, matching: &Option<LabelModifier>) -> Labels {
     let mut b = labels.builder();
     match matching {
         Some(LabelModifier::Include(on)) => b.retain(|n| on.labels.iter().any(|l| l == n)),
         Some(LabelModifier::Exclude(ign)) => {
-            b.retain(|n| !compat.is_name_label(n) && !ign.labels.iter().any(|l| l == n))
+            b.retain(|n| n != METRIC_NAME && !ign.labels.iter().any(|l| l == n))
         }
-        None => b.retain(|n| !compat.is_name_label(n)),
+        None => b.retain(|n| n != METRIC_NAME),
     };
     b.build()
 }
@@ -175,12 +175,11 @@ fn signatures(
     l: &[StepSeries],
     r: &[StepSeries],
     matching: &Option<LabelModifier>,
-    compat: Compat,
 ) -> (Vec<usize>, Vec<usize>, Vec<Labels>) {
     let mut ids: HashMap<Labels, usize> = HashMap::new();
     let mut sigs = Vec::new();
     let mut id = |s: &StepSeries| {
-        let sig = signature(&s.labels, matching, compat);
+        let sig = signature(&s.labels, matching);
         *ids.entry(sig.clone()).or_insert_with(|| {
             sigs.push(sig);
             sigs.len() - 1
@@ -192,14 +191,13 @@ fn signatures(
 }
 
 fn set_op(
-    compat: Compat,
     grid: Grid,
     op: u16,
     l: Vec<StepSeries>,
     r: Vec<StepSeries>,
     matching: &Option<LabelModifier>,
 ) -> EvalResult<Vec<StepSeries>> {
-    let (sl, sr, sigs) = signatures(&l, &r, matching, compat);
+    let (sl, sr, sigs) = signatures(&l, &r, matching);
     let mut seen = vec![usize::MAX; sigs.len()]; // step stamp per signature
     let mut out = new_set(grid);
     let lslots: Vec<usize> = l
@@ -279,7 +277,7 @@ fn vector_vector(
     let one_to_one = matches!(m.card, VectorMatchCardinality::OneToOne);
     // `many` is the side whose labels the result keeps; `one` is matched into it.
     let (many, one) = if one_to_many { (r, l) } else { (l, r) };
-    let (s_many, s_one, sigs) = signatures(&many, &one, &m.matching, compat);
+    let (s_many, s_one, sigs) = signatures(&many, &one, &m.matching);
     let include: Vec<String> = m
         .card
         .labels()

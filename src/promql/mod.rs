@@ -7,6 +7,7 @@
 pub mod aggregate;
 pub mod annotations;
 pub mod binary;
+pub mod duration_expr;
 pub mod eval;
 pub mod format;
 pub mod functions;
@@ -19,6 +20,7 @@ pub use value::{QueryResult, RangeSeries, Sample, Value};
 
 use promql_parser::parser::{self, Expr};
 
+pub use self::duration_expr::QueryTiming;
 use self::eval::{Ctx, Node};
 use self::series::Grid;
 use crate::model::{Duration, Labels, Store, Timestamp};
@@ -99,11 +101,21 @@ impl Engine {
         Engine { options }
     }
 
-    /// Parses a query with promql-parser (with `holt_winters` known, for 2.x).
+    /// Parses a query for an instant evaluation (`step()` and `range()` are 0).
     pub fn parse(&self, query: &str) -> Result<Expr, QueryError> {
+        self.parse_with(query, QueryTiming::default())
+    }
+
+    /// Parses a query with promql-parser, after rewriting Prometheus 3.x duration
+    /// expressions (which the crate cannot read) and with `holt_winters` known (2.x).
+    pub fn parse_with(&self, query: &str, timing: QueryTiming) -> Result<Expr, QueryError> {
         register_holt_winters();
+        let text = match self.options.compat {
+            Compat::V3 => duration_expr::rewrite(query, timing),
+            Compat::V2 => std::borrow::Cow::Borrowed(query),
+        };
         let expr =
-            parser::parse(query).map_err(|e| QueryError::Parse(format!("parse error: {e}")))?;
+            parser::parse(&text).map_err(|e| QueryError::Parse(format!("parse error: {e}")))?;
         if self.options.compat == Compat::V3
             && !self.options.experimental_functions
             && let Some(name) = experimental_function(&expr)
@@ -171,7 +183,11 @@ impl Engine {
         end: Timestamp,
         step: Duration,
     ) -> Result<QueryResult, QueryError> {
-        let expr = self.parse(query)?;
+        let timing = QueryTiming {
+            step_ms: step.millis(),
+            range_ms: (end - start).millis(),
+        };
+        let expr = self.parse_with(query, timing)?;
         self.range_expr(store, &expr, start, end, step)
     }
 

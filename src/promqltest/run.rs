@@ -16,7 +16,7 @@ use super::range_mode;
 use super::report::{CorpusReport, EvalRecord, FileReport, Outcome};
 use super::state::State;
 use crate::model::Duration;
-use crate::promql::{Compat, Engine, EngineOptions, QueryError, QueryResult, Value};
+use crate::promql::{Compat, Engine, EngineOptions, QueryError, QueryResult, QueryTiming, Value};
 
 /// How to run a corpus: the engine settings the expectations were produced under.
 #[derive(Debug, Clone)]
@@ -136,7 +136,16 @@ pub fn run_source(text: &str, opts: &RunOptions) -> FileReport {
 
 fn run_eval(engine: &Engine, opts: &RunOptions, state: &mut State, cmd: &EvalCmd) -> EvalRecord {
     let flag = flag_gated_syntax(&cmd.expr);
-    let parsed = promql_parser::parser::parse(&cmd.expr);
+    let timing = match cmd.kind {
+        EvalKind::Instant { .. } => QueryTiming::default(),
+        EvalKind::Range { start, end, step } => QueryTiming {
+            step_ms: step.millis(),
+            range_ms: (end - start).millis(),
+        },
+    };
+    let parsed = engine
+        .parse_with(&cmd.expr, timing)
+        .map_err(|e| e.to_string());
     let selects_nh = match &parsed {
         Ok(ast) => selects_any(ast, &state.histogram_series),
         Err(_) => match parse_for_classification(&cmd.expr) {

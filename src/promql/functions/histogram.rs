@@ -168,13 +168,24 @@ fn bucket_fraction(lower: f64, upper: f64, buckets: &mut Vec<Bucket>) -> f64 {
     let (mut rank, mut lower_rank, mut upper_rank) = (0.0, 0.0, 0.0);
     let (mut lower_set, mut upper_set) = (false, false);
     for i in 0..buckets.len() {
-        let lb = if i > 0 {
-            buckets[i - 1].upper
-        } else {
-            f64::NEG_INFINITY
+        // The first bucket starts at 0 when its upper bound is positive (as for native
+        // histograms with custom buckets), else at -Inf.
+        let lb = match i {
+            0 if buckets[0].upper > 0.0 => 0.0,
+            0 => f64::NEG_INFINITY,
+            _ => buckets[i - 1].upper,
         };
         let b = buckets[i];
-        let interp = |v: f64| rank + (b.count - rank) * (v - lb) / (b.upper - lb);
+        // No interpolation inside an infinitely wide bucket: it contributes nothing.
+        let interp = |v: f64| {
+            if lb == f64::NEG_INFINITY {
+                b.count
+            } else if b.upper == f64::INFINITY {
+                rank
+            } else {
+                rank + (b.count - rank) * (v - lb) / (b.upper - lb)
+            }
+        };
         if !lower_set && lb >= lower {
             lower_rank = rank;
             lower_set = true;
@@ -246,12 +257,11 @@ pub fn histogram_quantile(ctx: &mut Ctx, grid: Grid, call: &Call) -> EvalResult<
     let q = scalar_args(ctx, grid, call, 1)?.remove(0);
     let input = vector_arg(ctx, grid, &call.args.args[1])?;
     let compat = ctx.compat();
-    let mut warned = false;
+    // Prometheus warns about φ before looking at the input, even when it is empty.
+    if let Some(bad) = q.iter().find(|q| !(0.0..=1.0).contains(*q)) {
+        ctx.annos.quantile_out_of_range(*bad);
+    }
     over_groups(ctx, grid, input, |ctx, k, key, buckets| {
-        if !warned && !(0.0..=1.0).contains(&q[k]) {
-            ctx.annos.quantile_out_of_range(q[k]);
-            warned = true;
-        }
         let (v, forced) = bucket_quantile(q[k], buckets, compat);
         if forced {
             let name = key.get(METRIC_NAME).unwrap_or("");
@@ -311,6 +321,20 @@ mod tests {
     fn fraction_of_classic_buckets() {
         let mut bs = b(&[(0.1, 50.0), (0.5, 90.0), (f64::INFINITY, 100.0)]);
         assert!((bucket_fraction(0.1, 0.5, &mut bs) - 0.4).abs() < 1e-12);
+        // First bucket [0, 1] when its bound is positive; nothing from infinite buckets.
+        let mut bs = b(&[(1.0, 1.0), (2.0, 3.0), (3.0, 6.0), (f64::INFINITY, 100.0)]);
+        assert!((bucket_fraction(0.0, 1.5, &mut bs) - 0.02).abs() < 1e-12);
+        let mut bs = b(&[
+            (-3.0, 10.0),
+            (-2.0, 12.0),
+            (-1.0, 15.0),
+            (f64::INFINITY, 100.0),
+        ]);
+        assert!((bucket_fraction(-4.0, -2.0, &mut bs) - 0.02).abs() < 1e-12);
+        assert_eq!(
+            bucket_fraction(0.0, 1.0, &mut b(&[(f64::INFINITY, 100.0)])),
+            0.0
+        );
         assert_eq!(
             bucket_fraction(0.5, 0.1, &mut b(&[(0.1, 5.0), (f64::INFINITY, 10.0)])),
             0.0

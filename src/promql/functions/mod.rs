@@ -255,6 +255,7 @@ fn eval_range_fn(
     let arg = ctx.eval_range_arg(grid, &call.args.args[ri])?;
     let compat = ctx.compat();
     let check_counter = arg.from_selector && matches!(call.func.name, "rate" | "increase");
+    let check_quantile = call.func.name == "quantile_over_time";
     let mut sargs = vec![0.0; scalars.len()];
     let mut out = Vec::with_capacity(arg.series.len());
     let mut loaded = 0usize;
@@ -279,6 +280,9 @@ fn eval_range_fn(
                 step_t: grid.t(k),
                 compat,
             };
+            if check_quantile && !(0.0..=1.0).contains(&sargs[0]) {
+                ctx.annos.quantile_out_of_range(sargs[0]);
+            }
             if let Some(v) = kernel(&w, &sargs) {
                 values[k] = canonical(v);
             }

@@ -54,22 +54,25 @@ fn strip(e: &Expr) -> &Expr {
     }
 }
 
-/// Labels `absent` reports: the selector's equality matchers (not the name); a label
-/// named by two equality matchers is left out.
+/// Labels `absent` reports: each label set by exactly one matcher, an equality one (the
+/// name excluded); a label that any other matcher also names is left out.
 fn absent_labels(vs: Option<&VectorSelector>) -> Labels {
     let Some(vs) = vs else { return Labels::empty() };
     let mut pairs: Vec<(&str, &str)> = Vec::new();
-    let mut dup: Vec<&str> = Vec::new();
+    let mut dropped: Vec<&str> = Vec::new();
     for m in &vs.matchers.matchers {
-        if m.name == METRIC_NAME || !matches!(m.op, MatchOp::Equal) {
+        if m.name == METRIC_NAME {
             continue;
         }
-        if pairs.iter().any(|(n, _)| *n == m.name) {
-            dup.push(&m.name);
+        let seen = pairs.iter().any(|(n, _)| *n == m.name) || dropped.contains(&m.name.as_str());
+        if matches!(m.op, MatchOp::Equal) && !seen {
+            pairs.push((&m.name, &m.value));
+        } else {
+            pairs.retain(|(n, _)| *n != m.name);
+            dropped.push(&m.name);
         }
-        pairs.push((&m.name, &m.value));
     }
-    Labels::from_pairs(pairs.into_iter().filter(|(n, _)| !dup.contains(n)))
+    Labels::from_pairs(pairs)
 }
 
 pub fn absent(ctx: &mut Ctx, grid: Grid, call: &Call) -> EvalResult<Node> {
