@@ -34,6 +34,8 @@ pub struct Ctx<'a> {
     pub opts: &'a EngineOptions,
     pub query_start: i64,
     pub query_end: i64,
+    /// The query's step (0 for an instant query), for `step()`.
+    pub query_step: i64,
     pub annos: Annotations,
     /// Samples loaded so far, checked against `opts.max_samples`.
     pub samples: usize,

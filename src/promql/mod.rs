@@ -146,7 +146,7 @@ impl Engine {
         t: Timestamp,
     ) -> Result<QueryResult, QueryError> {
         let grid = Grid::new(t.millis(), t.millis(), 1);
-        let mut ctx = self.ctx(store, t.millis(), t.millis());
+        let mut ctx = self.ctx(store, t.millis(), t.millis(), 0);
         let node = ctx.eval(grid, expr).map_err(QueryError::Execution)?;
         let value = match self.cleanup(node, grid).map_err(QueryError::Execution)? {
             Node::Scalar(v) => Value::Scalar {
@@ -211,7 +211,7 @@ impl Engine {
             ));
         }
         let grid = Grid::new(start.millis(), end.millis(), step.millis());
-        let mut ctx = self.ctx(store, start.millis(), end.millis());
+        let mut ctx = self.ctx(store, start.millis(), end.millis(), step.millis());
         let node = ctx.eval(grid, expr).map_err(QueryError::Execution)?;
         if calls_sort(expr) {
             ctx.annos.warn(
@@ -249,12 +249,13 @@ impl Engine {
         Ok(finish(Value::Matrix(series), ctx))
     }
 
-    fn ctx<'a>(&'a self, store: &'a Store, start: i64, end: i64) -> Ctx<'a> {
+    fn ctx<'a>(&'a self, store: &'a Store, start: i64, end: i64, step: i64) -> Ctx<'a> {
         Ctx {
             store,
             opts: &self.options,
             query_start: start,
             query_end: end,
+            query_step: step,
             annos: Default::default(),
             samples: 0,
         }

@@ -164,6 +164,10 @@ pub static FUNCTIONS: &[Def] = &[
     def("month", Special(special::month), Drop),
     def("year", Special(special::year), Drop),
     def("pi", Special(special::pi), Drop),
+    def("start", Special(special::start), Drop),
+    def("end", Special(special::end), Drop),
+    def("range", Special(special::range), Drop),
+    def("step", Special(special::step), Drop),
     // Shape and labels.
     def("vector", Special(special::vector), Drop),
     def("scalar", Special(special::scalar), Drop),

@@ -17,6 +17,23 @@ pub fn time(_: &mut Ctx, grid: Grid, _: &Call) -> EvalResult<Node> {
     ))
 }
 
+/// `start()`, `end()`, `range()`, `step()` (experimental): the query's own bounds in seconds.
+fn query_scalar(grid: Grid, seconds: f64) -> EvalResult<Node> {
+    Ok(Node::Scalar(vec![seconds; grid.n]))
+}
+pub fn start(ctx: &mut Ctx, grid: Grid, _: &Call) -> EvalResult<Node> {
+    query_scalar(grid, ctx.query_start as f64 / 1000.0)
+}
+pub fn end(ctx: &mut Ctx, grid: Grid, _: &Call) -> EvalResult<Node> {
+    query_scalar(grid, ctx.query_end as f64 / 1000.0)
+}
+pub fn range(ctx: &mut Ctx, grid: Grid, _: &Call) -> EvalResult<Node> {
+    query_scalar(grid, (ctx.query_end - ctx.query_start) as f64 / 1000.0)
+}
+pub fn step(ctx: &mut Ctx, grid: Grid, _: &Call) -> EvalResult<Node> {
+    query_scalar(grid, ctx.query_step as f64 / 1000.0)
+}
+
 pub fn pi(_: &mut Ctx, grid: Grid, _: &Call) -> EvalResult<Node> {
     Ok(Node::Scalar(vec![std::f64::consts::PI; grid.n]))
 }
