@@ -4,6 +4,7 @@
 //! every node is evaluated over all steps at once, values are Scalar / String / Vector /
 //! Matrix, non-fatal annotations are returned beside the result. Depends on `model`.
 
+pub mod api_json;
 pub mod value;
 
 pub use value::{QueryResult, RangeSeries, Sample, Value};
