@@ -9,7 +9,7 @@
 //! Prometheus's own responses byte for byte.
 //!
 //! Needs `prometheus`, `promtool`, `python3` on PATH and `../shared/bench` (override with
-//! `ROLLSIM_SHARED_DIR`). Without them the test prints `SKIPPED:` and passes, unless
+//! `ROLLSIM_SHARED`). Without them the test prints `SKIPPED:` and passes, unless
 //! `ROLLSIM_REQUIRE_PROMETHEUS=1` or `ROLLSIM_REQUIRE_SHARED=1` (set by `.ci/run`) demands
 //! them, in which case it fails.
 
@@ -151,7 +151,7 @@ fn check_json_encoding(report: &serde_json::Value, results_dir: &Path) {
 
 /// The shared bench directory, or `None` (after a loud SKIPPED) when something is missing.
 fn prerequisites() -> Option<PathBuf> {
-    let shared = std::env::var_os("ROLLSIM_SHARED_DIR")
+    let shared = std::env::var_os("ROLLSIM_SHARED")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
     let bench = shared.join("bench");
@@ -159,7 +159,7 @@ fn prerequisites() -> Option<PathBuf> {
     if !bench.join("prom_baseline.sh").is_file() {
         let msg = format!("{} not found", bench.display());
         assert!(!required("ROLLSIM_REQUIRE_SHARED"), "{msg}");
-        eprintln!("SKIPPED: differential test: {msg} (set ROLLSIM_SHARED_DIR)");
+        eprintln!("SKIPPED: differential test: {msg} (set ROLLSIM_SHARED)");
         return None;
     }
     let missing: Vec<&str> = ["prometheus", "promtool", "python3"]
