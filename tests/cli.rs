@@ -340,3 +340,23 @@ fn bench_report_writes_results_and_report() {
     );
     assert!(Path::new(&results.join("q03.json")).exists());
 }
+
+#[test]
+fn closed_stdout_exits_0() {
+    let (reader, writer) = std::io::pipe().expect("create a pipe");
+    drop(reader); // every write to stdout now fails with EPIPE
+    let status = Command::new(env!("CARGO_BIN_EXE_rollsim"))
+        .args([
+            "query",
+            "requests_total",
+            "--data",
+            DATA,
+            "--format",
+            "json",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(writer)
+        .status()
+        .expect("the rollsim binary runs");
+    assert_eq!(status.code(), Some(0));
+}

@@ -11,7 +11,7 @@
 //! Needs `prometheus`, `promtool`, `python3` on PATH and `../shared/bench` (override with
 //! `ROLLSIM_SHARED`). Without them the test prints `SKIPPED:` and passes, unless
 //! `ROLLSIM_REQUIRE_PROMETHEUS=1` or `ROLLSIM_REQUIRE_SHARED=1` (set by `.ci/run`) demands
-//! them, in which case it fails.
+//! them, in which case it fails. `ROLLSIM_DIFF_ONLY=q01,q03` limits the run to some queries.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -43,13 +43,17 @@ fn bench_queries_match_prometheus() {
         .arg(&data));
     let results_dir = dir.path().join("prometheus-results");
     let report_path = dir.path().join("prometheus.json");
-    run(Command::new("bash")
+    let mut baseline = Command::new("bash");
+    baseline
         .arg(bench.join("prom_baseline.sh"))
         .args(["--runs", "1", "--warmup", "0", "--results-dir"])
         .arg(&results_dir)
         .arg("--out")
-        .arg(&report_path)
-        .arg(&data));
+        .arg(&report_path);
+    if let Ok(only) = std::env::var("ROLLSIM_DIFF_ONLY") {
+        baseline.args(["--only", &only]);
+    }
+    run(baseline.arg(&data));
     let report: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(&report_path).expect("prom_baseline.sh wrote its report"),
     )
@@ -159,7 +163,7 @@ fn prerequisites() -> Option<PathBuf> {
     if !bench.join("prom_baseline.sh").is_file() {
         let msg = format!("{} not found", bench.display());
         assert!(!required("ROLLSIM_REQUIRE_SHARED"), "{msg}");
-        eprintln!("SKIPPED: differential test: {msg} (set ROLLSIM_SHARED)");
+        skipped(&format!("{msg} (set ROLLSIM_SHARED)"));
         return None;
     }
     let missing: Vec<&str> = ["prometheus", "promtool", "python3"]
@@ -172,10 +176,17 @@ fn prerequisites() -> Option<PathBuf> {
             missing.join(", ")
         );
         assert!(!required("ROLLSIM_REQUIRE_PROMETHEUS"), "{msg}");
-        eprintln!("SKIPPED: differential test: {msg}");
+        skipped(&msg);
         return None;
     }
     Some(bench)
+}
+
+/// Writes straight to the stderr handle: libtest captures `eprintln!` of passing tests, and
+/// a skip must be seen.
+fn skipped(msg: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "SKIPPED: differential test: {msg}");
 }
 
 fn on_path(tool: &str) -> bool {
@@ -306,4 +317,38 @@ fn compare(expected: &SeriesMap, got: &SeriesMap) -> Vec<String> {
         }
     }
     problems
+}
+
+#[test]
+fn compare_lists_every_kind_of_difference() {
+    let map = |items: &[(&str, &[(i64, f64)])]| -> SeriesMap {
+        items
+            .iter()
+            .map(|(k, p)| (k.to_string(), p.to_vec()))
+            .collect()
+    };
+    let want = map(&[
+        ("{a=\"1\"}", &[(0, 1.0), (60, f64::NAN), (120, 3.0)]),
+        ("{a=\"2\"}", &[(0, 1.0)]),
+    ]);
+    assert!(compare(&want, &want).is_empty(), "NaN equals NaN");
+    let near = map(&[
+        ("{a=\"1\"}", &[(0, 1.0 + 1e-12), (60, f64::NAN), (120, 3.0)]),
+        ("{a=\"2\"}", &[(0, 1.0)]),
+    ]);
+    assert!(compare(&want, &near).is_empty(), "within rtol 1e-9");
+    let got = map(&[
+        ("{a=\"1\"}", &[(0, 1.0), (60, 2.0), (180, 3.0)]),
+        ("{a=\"3\"}", &[(0, 1.0)]),
+    ]);
+    assert_eq!(
+        compare(&want, &got),
+        [
+            "missing series {a=\"2\"}",
+            "extra series {a=\"3\"}",
+            "{a=\"1\"} @60: Prometheus NaN, rollsim 2",
+            "{a=\"1\"} @120: missing point (want 3)",
+            "{a=\"1\"} @180: extra point 3",
+        ]
+    );
 }
