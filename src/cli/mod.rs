@@ -8,6 +8,7 @@
 mod bench_report;
 mod output;
 pub mod query;
+mod schedule;
 
 use std::io;
 

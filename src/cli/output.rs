@@ -7,7 +7,7 @@
 
 use std::io::{self, Write};
 
-use super::query::Format;
+use super::query::OutputFormat;
 use crate::model::Timestamp;
 use crate::promql::api_json;
 use crate::promql::{QueryError, QueryResult, Value};
@@ -50,10 +50,14 @@ impl ApiError {
 }
 
 /// Writes a successful response.
-pub fn write_result(out: &mut impl Write, format: Format, result: &QueryResult) -> io::Result<()> {
+pub fn write_result(
+    out: &mut impl Write,
+    format: OutputFormat,
+    result: &QueryResult,
+) -> io::Result<()> {
     match format {
-        Format::Json => writeln!(out, "{}", api_json::success_response(result)),
-        Format::Text => {
+        OutputFormat::Json => writeln!(out, "{}", api_json::success_response(result)),
+        OutputFormat::Text => {
             for w in result.warnings.iter().chain(&result.infos) {
                 eprintln!("{w}");
             }
@@ -63,14 +67,14 @@ pub fn write_result(out: &mut impl Write, format: Format, result: &QueryResult) 
 }
 
 /// Writes a failed response (stdout for json, stderr for text).
-pub fn write_error(out: &mut impl Write, format: Format, e: &ApiError) -> io::Result<()> {
+pub fn write_error(out: &mut impl Write, format: OutputFormat, e: &ApiError) -> io::Result<()> {
     match format {
-        Format::Json => writeln!(
+        OutputFormat::Json => writeln!(
             out,
             "{}",
             api_json::error_response(e.error_type, &e.message)
         ),
-        Format::Text => {
+        OutputFormat::Text => {
             eprintln!("error: {}: {}", e.error_type, e.message);
             Ok(())
         }

@@ -1,9 +1,9 @@
 //! `rollsim query`: evaluate PromQL over data files, answering like Prometheus's HTTP API.
 //!
-//! The raw flags ([`QueryArgs`]) are resolved into typed parameters before the data is
-//! loaded, so a bad `--time` fails fast; defaults that depend on the data (`--time` = the
-//! latest sample, `--start`/`--end` = the first/last sample) are filled in after loading.
-//! Parameter errors use Prometheus's texts (`invalid parameter "time": ...`).
+//! The raw flags ([`QueryArgs`]) are checked before the data is loaded, so a bad `--time`
+//! fails fast (`schedule` parses them; defaults that depend on the data are filled in after
+//! loading). `--queries` answers many queries from one load; the hidden `--bench-report`
+//! flags hand over to `bench_report`.
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -11,9 +11,10 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::output::{self, ApiError};
+use super::schedule::{self, Eval};
 use super::{CliError, Exit, bench_report};
 use crate::ingest;
-use crate::model::{Duration, Store, Timestamp};
+use crate::model::Store;
 use crate::promql::{Compat, Engine, EngineOptions, QueryError, QueryResult};
 
 #[derive(Debug, Args)]
@@ -49,8 +50,8 @@ pub struct QueryArgs {
     pub step: Option<String>,
 
     /// Output format; json is exactly the Prometheus HTTP API response
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
 
     /// Prometheus major version whose PromQL semantics to follow
     #[arg(long = "promql-compat", value_name = "2|3", default_value_t = 3,
@@ -79,38 +80,22 @@ pub struct QueryArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub enum OutputFormat {
     Text,
     Json,
-}
-
-/// When to evaluate, as given; `None` fields default from the data.
-#[derive(Debug, Clone, Copy)]
-enum Schedule {
-    Instant(Option<Timestamp>),
-    Range {
-        start: Option<Timestamp>,
-        end: Option<Timestamp>,
-        step: Duration,
-    },
-}
-
-/// When to evaluate, resolved against the data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Eval {
-    Instant(Timestamp),
-    Range {
-        start: Timestamp,
-        end: Timestamp,
-        step: Duration,
-    },
 }
 
 /// Runs `rollsim query`.
 pub fn run(args: &QueryArgs) -> Result<Exit, CliError> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let prepared = parse_schedule(args).and_then(|s| Ok((s, engine_options(args)?)));
+    let prepared = schedule::parse(
+        args.time.as_deref(),
+        args.start.as_deref(),
+        args.end.as_deref(),
+        args.step.as_deref(),
+    )
+    .and_then(|s| Ok((s, engine_options(args)?)));
     let (schedule, options) = match prepared {
         Ok(p) => p,
         Err(e) => {
@@ -127,7 +112,7 @@ pub fn run(args: &QueryArgs) -> Result<Exit, CliError> {
     let load_start = std::time::Instant::now();
     let store = ingest::load_files(&args.data)?;
     let load_time = load_start.elapsed();
-    let eval = match resolve(schedule, &store) {
+    let eval = match schedule::resolve(schedule, &store) {
         Ok(eval) => eval,
         Err(e) => {
             output::write_error(&mut out, args.format, &e)?;
@@ -161,7 +146,7 @@ pub fn run(args: &QueryArgs) -> Result<Exit, CliError> {
 
     let mut failed = false;
     for (i, query) in queries.iter().enumerate() {
-        if args.queries.is_some() && args.format == Format::Text {
+        if args.queries.is_some() && args.format == OutputFormat::Text {
             if i > 0 {
                 writeln!(out)?;
             }
@@ -184,7 +169,7 @@ pub fn run(args: &QueryArgs) -> Result<Exit, CliError> {
 }
 
 /// Evaluates one query at the resolved time(s).
-pub fn evaluate(
+fn evaluate(
     engine: &Engine,
     store: &Store,
     query: &str,
@@ -196,52 +181,8 @@ pub fn evaluate(
     }
 }
 
-fn parse_time(name: &str, text: &str) -> Result<Timestamp, ApiError> {
-    Timestamp::parse(text).map_err(|e| ApiError::bad_param(name, &e.to_string()))
-}
-
-/// A duration as Prometheus's API accepts it: `1m30s` or float seconds (`90`, `0.5`).
-fn parse_duration(name: &str, text: &str) -> Result<Duration, ApiError> {
-    if let Ok(d) = Duration::parse(text) {
-        return Ok(d);
-    }
-    match text.trim().parse::<f64>() {
-        Ok(s) if s.is_finite() && (s * 1000.0).abs() < i64::MAX as f64 => {
-            Ok(Duration::from_millis((s * 1000.0).round() as i64))
-        }
-        _ => Err(ApiError::bad_param(
-            name,
-            &format!("cannot parse {text:?} to a valid duration (examples: 60s, 1m30s, 90)"),
-        )),
-    }
-}
-
-fn parse_schedule(args: &QueryArgs) -> Result<Schedule, ApiError> {
-    if args.start.is_none() && args.end.is_none() && args.step.is_none() {
-        let t = args.time.as_deref().map(|t| parse_time("time", t));
-        return Ok(Schedule::Instant(t.transpose()?));
-    }
-    let start = args.start.as_deref().map(|t| parse_time("start", t));
-    let end = args.end.as_deref().map(|t| parse_time("end", t));
-    let step = match args.step.as_deref() {
-        Some(s) => parse_duration("step", s)?,
-        None => Duration::from_secs(60),
-    };
-    if step.millis() <= 0 {
-        return Err(ApiError::bad_param(
-            "step",
-            "zero or negative query resolution step widths are not accepted. Try a positive integer",
-        ));
-    }
-    Ok(Schedule::Range {
-        start: start.transpose()?,
-        end: end.transpose()?,
-        step,
-    })
-}
-
 fn engine_options(args: &QueryArgs) -> Result<EngineOptions, ApiError> {
-    let lookback_delta = parse_duration("lookback_delta", &args.lookback_delta)?;
+    let lookback_delta = schedule::parse_duration("lookback_delta", &args.lookback_delta)?;
     if lookback_delta.millis() <= 0 {
         return Err(ApiError::bad_param(
             "lookback_delta",
@@ -257,41 +198,6 @@ fn engine_options(args: &QueryArgs) -> Result<EngineOptions, ApiError> {
         lookback_delta,
         ..EngineOptions::default()
     })
-}
-
-/// Fills data-dependent defaults: `--time` = the latest sample; `--start`/`--end` = the first
-/// and last sample, truncated to whole seconds (what `prom_baseline.sh` uses).
-fn resolve(schedule: Schedule, store: &Store) -> Result<Eval, ApiError> {
-    let range = store.time_range();
-    let no_samples = |flag: &str| {
-        ApiError::bad_data(format!(
-            "the data holds no samples, so there is no default for {flag}: pass it explicitly"
-        ))
-    };
-    let whole_second = |ms: i64| Timestamp::from_millis(ms.div_euclid(1000) * 1000);
-    match schedule {
-        Schedule::Instant(Some(t)) => Ok(Eval::Instant(t)),
-        Schedule::Instant(None) => range
-            .map(|(_, last)| Eval::Instant(Timestamp::from_millis(last)))
-            .ok_or_else(|| no_samples("--time")),
-        Schedule::Range { start, end, step } => {
-            let start = match start {
-                Some(t) => t,
-                None => whole_second(range.ok_or_else(|| no_samples("--start"))?.0),
-            };
-            let end = match end {
-                Some(t) => t,
-                None => whole_second(range.ok_or_else(|| no_samples("--end"))?.1),
-            };
-            if end < start {
-                return Err(ApiError::bad_param(
-                    "end",
-                    &format!("end timestamp ({end}) must not be before start time ({start})"),
-                ));
-            }
-            Ok(Eval::Range { start, end, step })
-        }
-    }
 }
 
 /// Reads a queries file: one query per line, `#` comments and blank lines skipped; query ids
