@@ -75,6 +75,7 @@ fn bench_queries_match_prometheus() {
         ..EngineOptions::default()
     });
     let mut failures = Vec::new();
+    let mut points = 0;
     let queries = report["queries"].as_array().expect("report.queries");
     assert!(!queries.is_empty(), "the baseline ran no query");
     for q in queries {
@@ -93,6 +94,7 @@ fn bench_queries_match_prometheus() {
                 continue;
             }
         };
+        points += expected.values().map(Vec::len).sum::<usize>();
         let problems = compare(&expected, &got);
         if !problems.is_empty() {
             failures.push(format!(
@@ -114,6 +116,10 @@ fn bench_queries_match_prometheus() {
         queries.len(),
         failures.join("\n")
     );
+    note(&format!(
+        "differential: {} queries, {points} Prometheus points, all equal within rtol {RTOL:e}",
+        queries.len()
+    ));
 }
 
 /// `api_json` must re-encode Prometheus's own responses byte for byte (less `stats`).
@@ -183,10 +189,14 @@ fn prerequisites() -> Option<PathBuf> {
 }
 
 /// Writes straight to the stderr handle: libtest captures `eprintln!` of passing tests, and
-/// a skip must be seen.
-fn skipped(msg: &str) {
+/// a skip (or what was checked) must be seen in CI logs.
+fn note(msg: &str) {
     use std::io::Write;
-    let _ = writeln!(std::io::stderr(), "SKIPPED: differential test: {msg}");
+    let _ = writeln!(std::io::stderr(), "{msg}");
+}
+
+fn skipped(msg: &str) {
+    note(&format!("SKIPPED: differential test: {msg}"));
 }
 
 fn on_path(tool: &str) -> bool {
