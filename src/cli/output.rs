@@ -58,6 +58,7 @@ pub fn write_result(
     match format {
         OutputFormat::Json => writeln!(out, "{}", api_json::success_response(result)),
         OutputFormat::Text => {
+            out.flush()?; // keep stdout and stderr lines in order on a terminal
             for w in result.warnings.iter().chain(&result.infos) {
                 eprintln!("{w}");
             }
@@ -75,6 +76,7 @@ pub fn write_error(out: &mut impl Write, format: OutputFormat, e: &ApiError) -> 
             api_json::error_response(e.error_type, &e.message)
         ),
         OutputFormat::Text => {
+            out.flush()?;
             eprintln!("error: {}: {}", e.error_type, e.message);
             Ok(())
         }

@@ -6,7 +6,7 @@
 //! flags hand over to `bench_report`.
 
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
@@ -123,27 +123,27 @@ pub fn run(args: &QueryArgs) -> Result<Exit, CliError> {
     let engine = Engine::new(options);
 
     if let Some(report) = &args.bench_report {
-        let Eval::Range { start, end, step } = eval else {
-            return Err(CliError::Usage(
-                "--bench-report needs a range query: pass --start/--end/--step".into(),
-            ));
-        };
-        let plan = bench_report::Plan {
-            queries: &queries,
-            data: &args.data,
-            range: (start, end, step),
-            warmup: args.warmup,
-            runs: args.runs,
-            report,
-            results_dir: args
-                .results_dir
-                .as_deref()
-                .expect("clap requires --results-dir"),
-            load_time,
-        };
+        let plan = bench_plan(args, &queries, report, eval, load_time)?;
         return bench_report::run(&engine, &store, &plan);
     }
+    let failed = answer(&mut out, args, &engine, &store, &queries, eval)?;
+    out.flush()?;
+    Ok(if failed {
+        Exit::InputRejected
+    } else {
+        Exit::Success
+    })
+}
 
+/// Prints one response per query; returns whether any query failed.
+fn answer(
+    out: &mut impl Write,
+    args: &QueryArgs,
+    engine: &Engine,
+    store: &Store,
+    queries: &[String],
+    eval: Eval,
+) -> io::Result<bool> {
     let mut failed = false;
     for (i, query) in queries.iter().enumerate() {
         if args.queries.is_some() && args.format == OutputFormat::Text {
@@ -152,19 +152,41 @@ pub fn run(args: &QueryArgs) -> Result<Exit, CliError> {
             }
             writeln!(out, "# {query}")?;
         }
-        match evaluate(&engine, &store, query, eval) {
-            Ok(result) => output::write_result(&mut out, args.format, &result)?,
+        match evaluate(engine, store, query, eval) {
+            Ok(result) => output::write_result(out, args.format, &result)?,
             Err(e) => {
                 failed = true;
-                output::write_error(&mut out, args.format, &ApiError::from_query(e))?;
+                output::write_error(out, args.format, &ApiError::from_query(e))?;
             }
         }
     }
-    out.flush()?;
-    Ok(if failed {
-        Exit::InputRejected
-    } else {
-        Exit::Success
+    Ok(failed)
+}
+
+fn bench_plan<'a>(
+    args: &'a QueryArgs,
+    queries: &'a [String],
+    report: &'a Path,
+    eval: Eval,
+    load_time: std::time::Duration,
+) -> Result<bench_report::Plan<'a>, CliError> {
+    let Eval::Range { start, end, step } = eval else {
+        return Err(CliError::Usage(
+            "--bench-report needs a range query: pass --start/--end/--step".into(),
+        ));
+    };
+    Ok(bench_report::Plan {
+        queries,
+        data: &args.data,
+        range: (start, end, step),
+        warmup: args.warmup,
+        runs: args.runs,
+        report,
+        results_dir: args
+            .results_dir
+            .as_deref()
+            .expect("clap requires --results-dir with --bench-report"),
+        load_time,
     })
 }
 
@@ -202,7 +224,7 @@ fn engine_options(args: &QueryArgs) -> Result<EngineOptions, ApiError> {
 
 /// Reads a queries file: one query per line, `#` comments and blank lines skipped; query ids
 /// are `q01`, `q02`, ... in this order (as `bench/run_queries.py` numbers them).
-pub fn read_queries(path: &std::path::Path) -> Result<Vec<String>, CliError> {
+pub fn read_queries(path: &Path) -> Result<Vec<String>, CliError> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         CliError::Input(format!("{}: cannot read queries file: {e}", path.display()))
     })?;
