@@ -360,3 +360,30 @@ fn closed_stdout_exits_0() {
         .expect("the rollsim binary runs");
     assert_eq!(status.code(), Some(0));
 }
+
+/// `memory.prom` holds one gauge; `rate` over it draws Prometheus's "might not be a counter"
+/// info, which json puts in `infos` and text prints on stderr.
+#[test]
+fn annotations_go_into_json_and_to_stderr_in_text() {
+    const INFO: &str = "PromQL info: metric might not be a counter, name does not end in \
+                        _total/_sum/_count/_bucket: \"memory_bytes\"";
+    let args = [
+        "query",
+        "rate(memory_bytes[5m])",
+        "--data",
+        "fixtures/cli/memory.prom",
+    ];
+    let out = ok(&[&args[..], &["--format", "json"]].concat());
+    let v: serde_json::Value = serde_json::from_str(&out).expect("one JSON object");
+    assert_eq!(v["status"], "success");
+    assert_eq!(v["infos"], serde_json::json!([INFO]));
+    assert!(
+        v.get("warnings").is_none(),
+        "no empty warnings array: {out}"
+    );
+
+    let o = rollsim(&args);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).starts_with("{pod=\"a\"} => "), "{}", stdout(&o));
+    assert_eq!(stderr(&o).trim_end(), INFO);
+}
