@@ -6,6 +6,7 @@
 
 pub mod aggregate;
 pub mod annotations;
+pub mod api_json;
 pub mod binary;
 pub mod duration_expr;
 pub mod eval;

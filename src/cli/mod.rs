@@ -1,0 +1,102 @@
+//! The command line: clap definitions, one file per subcommand, the only module that prints.
+//!
+//! `main.rs` parses a [`Cli`], calls [`run`], and turns the result into an exit code:
+//! 0 ok, 1 policy failure (lint findings, failed expectations), 2 usage or input error; a
+//! closed stdout (broken pipe) exits 0. Depends on every library module; nothing depends
+//! on it.
+
+mod bench_report;
+mod output;
+pub mod query;
+mod schedule;
+
+use std::io;
+
+use clap::{Parser, Subcommand};
+
+/// Offline Argo Rollouts simulator and PromQL evaluator.
+#[derive(Debug, Parser)]
+#[command(
+    name = "rollsim",
+    version,
+    about = "Replay Prometheus data through Argo Rollouts analysis, offline",
+    long_about = "Replay Prometheus data through Argo Rollouts analysis, offline.\n\n\
+        Evaluates PromQL over recorded data files (OpenMetrics, Prometheus text, \
+        Prometheus API JSON, CSV, promqltest series notation) without a server.\n\
+        Planned commands: simulate, test, lint, gen, tune, backtest, record, rule."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Evaluate PromQL over data files: an instant query, a range query, or a file of queries.
+    Query(query::QueryArgs),
+}
+
+/// How a command that ran to completion ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Everything succeeded (exit 0).
+    Success,
+    /// A policy check failed: lint findings, unmet expectations (exit 1).
+    PolicyFailure,
+    /// Some input was rejected and reported already, e.g. one of several queries (exit 2).
+    InputRejected,
+}
+
+impl Exit {
+    pub fn code(self) -> u8 {
+        match self {
+            Exit::Success => 0,
+            Exit::PolicyFailure => 1,
+            Exit::InputRejected => 2,
+        }
+    }
+}
+
+/// A failure that stops a command before it completes; printed by [`print_error`].
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Flags that do not fit together or cannot be parsed.
+    #[error("{0}")]
+    Usage(String),
+    /// A data file that cannot be read or parsed: `file:line:col: message`.
+    #[error(transparent)]
+    Load(#[from] crate::ingest::IngestError),
+    /// Any other bad input (missing file, empty queries file, ...).
+    #[error("{0}")]
+    Input(String),
+    /// Writing output failed (a broken pipe is not reported).
+    #[error("cannot write output: {0}")]
+    Io(#[from] io::Error),
+}
+
+impl CliError {
+    /// Whether stdout was closed by the reader (`rollsim query ... | head`): exit quietly.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, CliError::Io(e) if e.kind() == io::ErrorKind::BrokenPipe)
+    }
+
+    pub fn exit_code(&self) -> u8 {
+        if self.is_broken_pipe() { 0 } else { 2 }
+    }
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> Result<Exit, CliError> {
+    match cli.command {
+        Command::Query(args) => query::run(&args),
+    }
+}
+
+/// Prints a fatal error to stderr: data-load errors as `file:line:col: message`, the rest
+/// as `error: message`.
+pub fn print_error(err: &CliError) {
+    match err {
+        CliError::Load(e) => eprintln!("{e}"),
+        other => eprintln!("error: {other}"),
+    }
+}
