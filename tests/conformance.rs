@@ -12,15 +12,11 @@ use std::path::{Path, PathBuf};
 
 use rollsim::promqltest::{CorpusReport, RunOptions, run_corpus};
 
+mod common;
+use common::shared_dir;
+
 fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn shared_dir() -> PathBuf {
-    match std::env::var_os("ROLLSIM_SHARED") {
-        Some(p) => PathBuf::from(p),
-        None => manifest_dir().join("../shared"),
-    }
 }
 
 /// `name = number` lines; `#` comments.
@@ -110,14 +106,12 @@ fn project_corpus() {
 fn upstream_corpora() {
     let corpus = shared_dir().join("promqltest");
     if !corpus.join("upstream").is_dir() {
-        // Written to the stderr handle directly: libtest captures `eprintln!`, not this.
-        use std::io::Write;
-        let _ = writeln!(
-            std::io::stderr(),
-            "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\
-             SKIPPED: conformance corpus not found at {} (set ROLLSIM_SHARED)\n\
-             !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n",
-            corpus.display()
+        common::skip(
+            common::Needs::Shared,
+            &format!(
+                "conformance corpus not found at {} (set ROLLSIM_SHARED)",
+                corpus.display()
+            ),
         );
         return;
     }

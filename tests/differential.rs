@@ -18,6 +18,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use rollsim::ingest;
+
+mod common;
+use common::Needs;
 use rollsim::model::{Duration, Labels, Timestamp};
 use rollsim::promql::{Compat, Engine, EngineOptions, QueryResult, RangeSeries, Value, api_json};
 
@@ -161,15 +164,12 @@ fn check_json_encoding(report: &serde_json::Value, results_dir: &Path) {
 
 /// The shared bench directory, or `None` (after a loud SKIPPED) when something is missing.
 fn prerequisites() -> Option<PathBuf> {
-    let shared = std::env::var_os("ROLLSIM_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
-    let bench = shared.join("bench");
-    let required = |var: &str| std::env::var(var).is_ok_and(|v| v == "1");
+    let bench = common::shared_dir().join("bench");
     if !bench.join("prom_baseline.sh").is_file() {
-        let msg = format!("{} not found", bench.display());
-        assert!(!required("ROLLSIM_REQUIRE_SHARED"), "{msg}");
-        skipped(&format!("{msg} (set ROLLSIM_SHARED)"));
+        common::skip(
+            Needs::Shared,
+            &format!("{} not found (set ROLLSIM_SHARED)", bench.display()),
+        );
         return None;
     }
     let missing: Vec<&str> = ["prometheus", "promtool", "python3"]
@@ -181,8 +181,7 @@ fn prerequisites() -> Option<PathBuf> {
             "not on PATH: {} (apt-get install prometheus)",
             missing.join(", ")
         );
-        assert!(!required("ROLLSIM_REQUIRE_PROMETHEUS"), "{msg}");
-        skipped(&msg);
+        common::skip(Needs::Prometheus, &msg);
         return None;
     }
     Some(bench)
@@ -193,10 +192,6 @@ fn prerequisites() -> Option<PathBuf> {
 fn note(msg: &str) {
     use std::io::Write;
     let _ = writeln!(std::io::stderr(), "{msg}");
-}
-
-fn skipped(msg: &str) {
-    note(&format!("SKIPPED: differential test: {msg}"));
 }
 
 fn on_path(tool: &str) -> bool {

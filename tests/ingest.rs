@@ -7,6 +7,9 @@ use std::process::Command;
 use rollsim::ingest::{Format, load_files, read_file};
 use rollsim::model::{Store, StoreBuilder};
 
+mod common;
+use common::{Needs, skip};
+
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures/ingest")
@@ -111,11 +114,14 @@ fn series_split_over_files_merge_in_one_builder() {
 /// Generates a small benchmark dataset with `gen_dataset.py`, or explains why not.
 fn generate(dir: &Path, args: &[&str]) -> Option<(PathBuf, serde_json::Value)> {
     // shared/ sits beside the repository (and beside CI's clone).
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_dataset.py");
+    let script = common::shared_dir().join("bench/gen_dataset.py");
     if !script.exists() {
-        eprintln!(
-            "SKIPPED: {} not found, so the generated-dataset check did not run",
-            script.display()
+        skip(
+            Needs::Shared,
+            &format!(
+                "{} not found, so the generated-dataset check did not run",
+                script.display()
+            ),
         );
         return None;
     }
@@ -133,7 +139,7 @@ fn generate(dir: &Path, args: &[&str]) -> Option<(PathBuf, serde_json::Value)> {
             String::from_utf8_lossy(&o.stderr)
         ),
         Err(e) => {
-            eprintln!("SKIPPED: cannot run python3: {e}");
+            skip(Needs::Shared, &format!("cannot run python3: {e}"));
             return None;
         }
     }
@@ -164,7 +170,10 @@ fn generated_dataset_matches_its_sidecar_counts() {
 #[test]
 fn promtool_dump_round_trip_matches_the_openmetrics_read() {
     if Command::new("promtool").arg("--version").output().is_err() {
-        eprintln!("SKIPPED: promtool is not on PATH (apt-get install prometheus)");
+        skip(
+            Needs::Prometheus,
+            "promtool is not on PATH (apt-get install prometheus)",
+        );
         return;
     }
     let dir = tempfile::tempdir().unwrap();

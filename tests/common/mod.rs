@@ -1,0 +1,42 @@
+//! Helpers shared by integration tests: where `../shared` is, and loud skips that turn into
+//! failures in CI (`.ci/run` sets `ROLLSIM_REQUIRE_SHARED=1` and `ROLLSIM_REQUIRE_PROMETHEUS=1`).
+
+#![allow(dead_code)] // each test binary uses a subset
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// What a skipped test needed.
+#[derive(Clone, Copy)]
+pub enum Needs {
+    /// `../shared` (the corpus and the benchmark kit).
+    Shared,
+    /// `prometheus`/`promtool` (and python3) on PATH.
+    Prometheus,
+}
+
+/// The `../shared` folder beside the repository, or `$ROLLSIM_SHARED`.
+pub fn shared_dir() -> PathBuf {
+    std::env::var_os("ROLLSIM_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"))
+}
+
+/// Reports a skipped test loudly on stderr, or fails it when CI requires what is missing.
+pub fn skip(needs: Needs, reason: &str) {
+    let var = match needs {
+        Needs::Shared => "ROLLSIM_REQUIRE_SHARED",
+        Needs::Prometheus => "ROLLSIM_REQUIRE_PROMETHEUS",
+    };
+    assert!(
+        std::env::var(var).map_or(true, |v| v != "1"),
+        "{reason} (and {var}=1 forbids skipping)"
+    );
+    // Written to the stderr handle directly: libtest captures `eprintln!`, not this.
+    let _ = writeln!(
+        std::io::stderr(),
+        "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\
+         SKIPPED: {reason}\n\
+         !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
+    );
+}
