@@ -1,11 +1,15 @@
 //! rollsim: replay Prometheus data through Argo Rollouts analysis, offline.
 //!
-//! Module map (dependencies flow one way): `model` <- `ingest` <- `promql` <- `cli`;
-//! `cli` is the only module that prints.
+//! Module map (dependencies flow one way): `model` <- `ingest` <- `promql` <- `analysis`
+//! <- `sim` <- `cli`; `manifest` depends only on `model`; `promqltest` runs Prometheus's
+//! conformance scripts against `promql`. `cli` is the only module that prints.
 //! See the README for the command reference and data formats.
 
+pub mod analysis;
 pub mod cli;
 pub mod ingest;
+pub mod manifest;
 pub mod model;
 pub mod promql;
 pub mod promqltest;
+pub mod sim;
