@@ -4,3 +4,6 @@
 //! Depends on `model` (and on `promql` only through the result shapes it is given).
 
 pub mod condition;
+pub mod phase;
+
+pub use phase::{Phase, ResultValue};
