@@ -14,7 +14,7 @@ use super::selector::{compile_selector, lookback_sample, select_series};
 use super::series::{ABSENT, Grid, SeriesSet, StepSeries, canonical, is_absent};
 use super::value::RangeSeries;
 use super::{Compat, EngineOptions};
-use crate::model::{Labels, Store};
+use crate::model::{Labels, Series, Store};
 
 /// The value of a node over all steps of its grid.
 #[derive(Debug, Clone)]
@@ -148,6 +148,26 @@ impl<'a> Ctx<'a> {
         grid: Grid,
         vs: &VectorSelector,
     ) -> EvalResult<Vec<StepSeries>> {
+        self.select_instant(grid, vs, |s, i| canonical(s.values[i]))
+    }
+
+    /// Timestamps of the samples an instant selector picks at each step (for `timestamp()`).
+    pub fn vector_selector_timestamps(
+        &mut self,
+        grid: Grid,
+        vs: &VectorSelector,
+    ) -> EvalResult<Vec<StepSeries>> {
+        self.select_instant(grid, vs, |s, i| s.timestamps[i] as f64 / 1000.0)
+    }
+
+    /// Applies an instant selector at every step; `pick` turns the chosen sample (series and
+    /// index) into the step's value.
+    fn select_instant(
+        &mut self,
+        grid: Grid,
+        vs: &VectorSelector,
+        pick: impl Fn(&Series, usize) -> f64,
+    ) -> EvalResult<Vec<StepSeries>> {
         let alts = compile_selector(vs, self.compat())?;
         let ids = select_series(self.store, &alts);
         let times = self.eval_times(grid, &vs.at, &vs.offset);
@@ -159,7 +179,7 @@ impl<'a> Ctx<'a> {
             let mut values = vec![ABSENT; grid.n];
             for (k, &t) in times.iter().enumerate() {
                 if let Some(i) = lookback_sample(s, t, lookback, self.compat()) {
-                    values[k] = canonical(s.values[i]);
+                    values[k] = pick(s, i);
                     loaded += 1;
                 }
             }
@@ -170,34 +190,6 @@ impl<'a> Ctx<'a> {
             });
         }
         self.count_samples(loaded)?;
-        Ok(out)
-    }
-
-    /// Timestamps of the samples an instant selector picks at each step (for `timestamp()`).
-    pub fn vector_selector_timestamps(
-        &mut self,
-        grid: Grid,
-        vs: &VectorSelector,
-    ) -> EvalResult<Vec<StepSeries>> {
-        let alts = compile_selector(vs, self.compat())?;
-        let ids = select_series(self.store, &alts);
-        let times = self.eval_times(grid, &vs.at, &vs.offset);
-        let lookback = self.opts.lookback_delta.millis();
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            let s = &self.store.series()[id as usize];
-            let mut values = vec![ABSENT; grid.n];
-            for (k, &t) in times.iter().enumerate() {
-                if let Some(i) = lookback_sample(s, t, lookback, self.compat()) {
-                    values[k] = s.timestamps[i] as f64 / 1000.0;
-                }
-            }
-            out.push(StepSeries {
-                labels: s.labels.clone(),
-                values,
-                drop_name: false,
-            });
-        }
         Ok(out)
     }
 
