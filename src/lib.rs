@@ -12,4 +12,5 @@ pub mod manifest;
 pub mod model;
 pub mod promql;
 pub mod promqltest;
+pub mod scenario;
 pub mod sim;
