@@ -1,9 +1,25 @@
 //! Argo Rollouts analysis semantics as pure functions: the condition language, measurement
-//! phases, metric and run assessment, the measurement schedule (SEMANTICS.md §2, §3).
+//! phases, metric and run assessment, the measurement schedule (SEMANTICS.md §2, §3), and the
+//! `AnalysisRun` state machine the simulator drives.
 //!
 //! Depends on `model` (and on `promql` only through the result shapes it is given).
 
 pub mod condition;
+pub mod counters;
+pub mod go_duration;
+pub mod metric;
 pub mod phase;
+pub mod run_assessment;
+pub mod schedule;
+pub mod spec;
+pub mod validate;
 
+pub use counters::MetricCounters;
+pub use metric::{LimitBreach, MetricAssessment, Termination, assess_metric, limit_breach};
 pub use phase::{Phase, ResultValue};
+pub use run_assessment::{RunAssessment, RunMetric, RunSummary, assess_run, is_terminating};
+pub use schedule::next_measurement_due;
+pub use spec::{MeasurementOutcome, Metric, MetricSpec, effective_count};
+pub use validate::{
+    MeasurementRetention, validate_dry_run, validate_measurement_retention, validate_metrics,
+};
