@@ -8,6 +8,7 @@ pub mod condition;
 pub mod counters;
 pub mod go_duration;
 pub mod metric;
+pub mod metric_result;
 pub mod phase;
 pub mod run;
 pub mod run_assessment;

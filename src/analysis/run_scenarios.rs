@@ -63,7 +63,7 @@ fn drive(
     mut script: impl FnMut(&str, usize) -> Phase,
 ) -> Vec<(i64, RunEvent)> {
     let mut out = Vec::new();
-    let mut now = T0;
+    let mut now = r.created_at();
     loop {
         for e in step(r, now, &mut script) {
             out.push((secs(now), e));
@@ -311,3 +311,6 @@ fn invalid_spec_errors_the_run_immediately() {
         Err(RecordError::RunCompleted("run".into()))
     );
 }
+
+#[path = "run_worked_example.rs"]
+mod worked_example;
