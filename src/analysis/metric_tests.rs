@@ -31,6 +31,18 @@ fn every_minute(count: Option<i64>) -> MetricSpec {
     })
 }
 
+/// (case, spec, counters, stored phase, last measurement, termination, phase, limit message)
+type Row = (
+    &'static str,
+    MetricSpec,
+    [i64; 7],
+    Phase,
+    Option<Phase>,
+    Termination,
+    Phase,
+    Option<&'static str>,
+);
+
 #[test]
 fn assess_metric_rule_table() {
     let single = MetricSpec::named("m");
@@ -53,7 +65,7 @@ fn assess_metric_rule_table() {
     let z = [0; 7];
     // (case, spec, counters, stored, last measurement, termination, phase, limit message)
     #[rustfmt::skip]
-    let cases: Vec<(&str, MetricSpec, [i64; 7], Phase, Option<Phase>, Termination, Phase, Option<&str>)> = vec![
+    let cases: Vec<Row> = vec![
         // Rule 1: a completed stored phase is sticky, even if counters say otherwise.
         ("r1 sticky Successful", single.clone(), [1, 0, 1, 0, 0, 0, 0], Successful, Some(Failed), Continuing, Successful, Some("failed (1) > failureLimit (0)")),
         ("r1 sticky Failed while terminating", single.clone(), [1, 0, 1, 0, 0, 0, 0], Failed, Some(Failed), Terminating, Failed, Some("failed (1) > failureLimit (0)")),

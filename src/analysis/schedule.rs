@@ -59,6 +59,16 @@ pub fn next_measurement_due(
 mod tests {
     use super::*;
 
+    /// (case, spec, counters, metric phase, last (finished s, phase), expected s)
+    type Row = (
+        &'static str,
+        MetricSpec,
+        MetricCounters,
+        Phase,
+        Option<(i64, Phase)>,
+        Option<i64>,
+    );
+
     const T0: Timestamp = Timestamp::from_millis(1_000_000);
 
     fn at(secs: i64) -> Timestamp {
@@ -89,7 +99,7 @@ mod tests {
         let single = spec(None, None, None);
         // (case, spec, counters, metric phase, last (finished s, phase), expected s)
         #[rustfmt::skip]
-        let cases: Vec<(&str, MetricSpec, MetricCounters, Phase, Option<(i64, Phase)>, Option<i64>)> = vec![
+        let cases: Vec<Row> = vec![
             // §2.3: no initialDelay, first measurement at T0.
             ("first at T0", five_min_x3.clone(), counted(0), Running, None, Some(0)),
             // §2.3: initialDelay D, first at T0 + D (§2.2 step 8 startedAt + initialDelay).

@@ -9,6 +9,9 @@ fn metric(f: impl FnOnce(&mut Metric)) -> Metric {
     m
 }
 
+/// (dryRun rules, expected dry-run flags or error)
+type DryRunRow = (Vec<String>, Result<Vec<bool>, String>);
+
 #[test]
 fn metric_rules_table() {
     // (case, metric, expected error): SEMANTICS §2.9, one row per rule, in Argo's order.
@@ -144,7 +147,7 @@ fn dry_run_rules_are_unanchored_go_regexes() {
     let names = ["success-rate", "latency", "errors"];
     let rules = |r: &[&str]| r.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     // (rules, expected): SEMANTICS §2.2 step 2 and §9 item 5.
-    let cases: Vec<(Vec<String>, Result<Vec<bool>, String>)> = vec![
+    let cases: Vec<DryRunRow> = vec![
         // no rules: nothing is dry-run
         (rules(&[]), Ok(vec![false, false, false])),
         // unanchored: `rate` matches `success-rate`
