@@ -10,6 +10,7 @@ use crate::analysis::run_event::Measurement;
 use crate::analysis::spec::{DEFAULT_MEASUREMENT_RETENTION, Metric, MetricSpec};
 use crate::analysis::validate::{
     MeasurementRetention, validate_dry_run, validate_measurement_retention, validate_metrics,
+    validate_specs,
 };
 
 /// A metric's `MetricResult`: its spec, stored phase and message, counters and measurements.
@@ -53,27 +54,37 @@ pub(crate) fn build_results(
     dry_run: &[String],
     retention: &[MeasurementRetention],
 ) -> Result<Vec<MetricResult>, String> {
-    let specs = validate_metrics(metrics)?;
+    let mut specs = validate_metrics(metrics)?;
     let names: Vec<&str> = specs.iter().map(|s| s.name.as_str()).collect();
     let dry = validate_dry_run(dry_run, &names)?;
+    for (spec, dry_run) in specs.iter_mut().zip(dry) {
+        spec.dry_run = dry_run;
+    }
+    results_from_specs(specs, retention)
+}
+
+/// Fresh results for parsed specs (their `dry_run` flags already resolved), after
+/// [`validate_specs`] and the `measurementRetention` rules.
+pub(crate) fn results_from_specs(
+    specs: Vec<MetricSpec>,
+    retention: &[MeasurementRetention],
+) -> Result<Vec<MetricResult>, String> {
+    validate_specs(&specs)?;
+    let names: Vec<&str> = specs.iter().map(|s| s.name.as_str()).collect();
     let limits = validate_measurement_retention(retention, &names)?;
     Ok(specs
         .into_iter()
-        .zip(dry)
         .zip(limits)
-        .map(|((mut spec, dry_run), limit)| {
-            spec.dry_run = dry_run;
-            MetricResult {
-                spec,
-                phase: Phase::Pending,
-                message: String::new(),
-                limit: None,
-                counters: MetricCounters::default(),
-                measurements: Vec::new(),
-                retention: limit
-                    .filter(|&l| l > 0)
-                    .map_or(DEFAULT_MEASUREMENT_RETENTION, |l| l as usize),
-            }
+        .map(|(spec, limit)| MetricResult {
+            spec,
+            phase: Phase::Pending,
+            message: String::new(),
+            limit: None,
+            counters: MetricCounters::default(),
+            measurements: Vec::new(),
+            retention: limit
+                .filter(|&l| l > 0)
+                .map_or(DEFAULT_MEASUREMENT_RETENTION, |l| l as usize),
         })
         .collect())
 }

@@ -27,4 +27,5 @@ pub use schedule::next_measurement_due;
 pub use spec::{MeasurementOutcome, Metric, MetricSpec, effective_count};
 pub use validate::{
     MeasurementRetention, validate_dry_run, validate_measurement_retention, validate_metrics,
+    validate_specs,
 };

@@ -8,10 +8,10 @@
 
 use crate::analysis::Phase;
 use crate::analysis::metric::{Termination, assess_metric};
-use crate::analysis::metric_result::build_results;
+use crate::analysis::metric_result::{build_results, results_from_specs};
 use crate::analysis::run_assessment::{RunMetric, RunSummary, assess_run, is_terminating};
 use crate::analysis::schedule::next_measurement_due;
-use crate::analysis::spec::{MeasurementOutcome, Metric};
+use crate::analysis::spec::{MeasurementOutcome, Metric, MetricSpec};
 use crate::analysis::validate::MeasurementRetention;
 use crate::model::Timestamp;
 
@@ -48,6 +48,25 @@ impl AnalysisRun {
         retention: &[MeasurementRetention],
         created_at: Timestamp,
     ) -> Self {
+        Self::with_results(name, build_results(metrics, dry_run, retention), created_at)
+    }
+
+    /// Like [`AnalysisRun::new`] for metrics already parsed, their `dry_run` flags resolved
+    /// (see `validate_dry_run`): the count and limit rules still make the run `Error`.
+    pub fn from_specs(
+        name: &str,
+        specs: Vec<MetricSpec>,
+        retention: &[MeasurementRetention],
+        created_at: Timestamp,
+    ) -> Self {
+        Self::with_results(name, results_from_specs(specs, retention), created_at)
+    }
+
+    fn with_results(
+        name: &str,
+        results: Result<Vec<MetricResult>, String>,
+        created_at: Timestamp,
+    ) -> Self {
         let mut run = AnalysisRun {
             name: name.to_string(),
             created_at,
@@ -61,7 +80,7 @@ impl AnalysisRun {
             dry_run_summary: RunSummary::default(),
             undelivered: Vec::new(),
         };
-        match build_results(metrics, dry_run, retention) {
+        match results {
             Ok(results) => run.metrics = results,
             Err(reason) => {
                 run.phase = Phase::Error;
@@ -133,12 +152,26 @@ impl AnalysisRun {
             .collect()
     }
 
-    /// Records one completed measurement of metric `index` taken at `now` (zero latency:
-    /// started and finished at `now`) and updates its counters (§2.2 step 5, §2.5).
+    /// Records one completed measurement of metric `index` taken at `now` with zero latency
+    /// (§2.3 default), see [`AnalysisRun::record_measurement`].
     pub fn record(
         &mut self,
         index: usize,
         now: Timestamp,
+        outcome: MeasurementOutcome,
+    ) -> Result<RunEvent, RecordError> {
+        self.record_measurement(index, now, now, outcome)
+    }
+
+    /// Records one completed measurement of metric `index` and updates its counters (§2.2
+    /// step 5, §2.5). The next measurement is chained from `finished_at`, so a sim modelling
+    /// `query_latency` (§10.1) passes `started_at + latency` and reconciles at `finished_at`.
+    /// Does not check that the metric is due.
+    pub fn record_measurement(
+        &mut self,
+        index: usize,
+        started_at: Timestamp,
+        finished_at: Timestamp,
         outcome: MeasurementOutcome,
     ) -> Result<RunEvent, RecordError> {
         if self.is_completed() {
@@ -159,8 +192,8 @@ impl AnalysisRun {
             phase: outcome.phase,
             value: outcome.value.clone(),
             message: outcome.message.clone(),
-            started_at: now,
-            finished_at: now,
+            started_at,
+            finished_at,
         });
         Ok(RunEvent::MeasurementTaken {
             metric: m.spec.name.clone(),

@@ -103,3 +103,27 @@ fn events_serialize_as_json() {
     );
     assert!(json.contains(r#""event":"AnalysisRunCompleted","phase":"Successful","message":"","runSummary":{"count":1,"successful":1"#), "{json}");
 }
+
+#[test]
+fn parsed_specs_and_query_latency() {
+    // §10.1 query_latency knob: the schedule chains from finishedAt (§2.3).
+    let mut spec = MetricSpec::named("m");
+    spec.interval = Some(crate::model::Duration::from_secs(60));
+    spec.count = Some(2);
+    let mut r = AnalysisRun::from_specs("run", vec![spec.clone()], &[], T0);
+    assert_eq!(r.due_metrics(T0), vec![0]);
+    r.record_measurement(0, T0, at(2), outcome(Successful))
+        .expect("due metric");
+    assert!(r.reconcile(at(2)).is_empty());
+    assert_eq!(r.next_due(), Some(at(62)));
+    // §2.9 rules apply to parsed specs too.
+    spec.interval = None;
+    let r = AnalysisRun::from_specs("run", vec![spec], &[], T0);
+    assert_eq!(
+        (r.phase(), r.message()),
+        (
+            Error,
+            "Analysis spec invalid: metrics[0]: interval must be specified when count > 1"
+        )
+    );
+}

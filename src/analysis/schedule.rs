@@ -52,7 +52,12 @@ pub fn next_measurement_due(
     } else {
         spec.interval?
     };
-    Some(finished_at + wait.max(MIN_INTERVAL))
+    let wait = if wait.millis() <= 0 {
+        MIN_INTERVAL
+    } else {
+        wait
+    };
+    Some(finished_at + wait)
 }
 
 #[cfg(test)]
@@ -126,10 +131,18 @@ mod tests {
             ("indefinite", every_min.clone(), counted(40), Running, Some((2400, Successful)), Some(2460)),
             // Sim decision: a zero interval waits MIN_INTERVAL instead of hot-looping.
             ("zero interval", spec(Some(0), None, None), counted(1), Running, Some((5, Successful)), Some(6)),
+            ("negative interval", spec(Some(-60), None, None), counted(1), Running, Some((5, Successful)), Some(6)),
         ];
         for (case, s, counters, phase, last, want) in cases {
             let got = next_measurement_due(&s, &counters, phase, last.map(|(t, p)| (at(t), p)), T0);
             assert_eq!(got, want.map(at), "{case}");
         }
+        // Only non-positive intervals are replaced: a 500ms interval is kept.
+        let fast = MetricSpec {
+            interval: Some(Duration::from_millis(500)),
+            ..spec(None, None, None)
+        };
+        let got = next_measurement_due(&fast, &counted(1), Running, Some((at(5), Successful)), T0);
+        assert_eq!(got, Some(at(5) + Duration::from_millis(500)));
     }
 }

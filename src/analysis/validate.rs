@@ -37,45 +37,21 @@ pub fn validate_metrics(metrics: &[Metric]) -> Result<Vec<MetricSpec>, String> {
 
 /// Mirrors Argo's `ValidateMetric` for one metric, in Argo's rule order.
 fn validate_metric(m: &Metric) -> Result<MetricSpec, String> {
-    let count = m.count.unwrap_or(0);
-    let failure_limit = m.failure_limit.unwrap_or(0);
-    let inconclusive_limit = m.inconclusive_limit.unwrap_or(0);
-    let consecutive_error_limit = m
-        .consecutive_error_limit
-        .unwrap_or(DEFAULT_CONSECUTIVE_ERROR_LIMIT);
-    let csl = m.consecutive_success_limit.unwrap_or(0);
-    if csl < 0 {
-        return Err("consecutiveSuccessLimit must be >= 0".into());
-    }
-    if failure_limit < -1 {
-        return Err("failureLimit must be >= 0, or -1 to be disabled".into());
-    }
-    if csl == 0 && failure_limit == -1 {
-        return Err("failureLimit and consecutiveSuccessLimit cannot both be disabled".into());
-    }
-    if inconclusive_limit < 0 {
-        return Err("inconclusiveLimit must be >= 0".into());
-    }
-    if consecutive_error_limit < 0 {
-        return Err("consecutiveErrorLimit must be >= 0".into());
-    }
-    if count > 0 {
-        if csl >= 0 && failure_limit >= 0 && count < failure_limit + csl {
-            return Err(format!(
-                "count ({count}) must be >= failureLimit + consecutiveSuccessLimit ({failure_limit} + {csl}) if both >= 0"
-            ));
-        }
-        if failure_limit < 0 && count < csl {
-            return Err("count must be >= consecutiveSuccessLimit".into());
-        }
-        if count < inconclusive_limit {
-            return Err("count must be >= inconclusiveLimit".into());
-        }
-    }
     let interval = non_empty(&m.interval);
-    if count > 1 && interval.is_none() {
-        return Err("interval must be specified when count > 1".into());
-    }
+    let spec = MetricSpec {
+        name: m.name.clone(),
+        interval: None,
+        initial_delay: None,
+        count: m.count,
+        failure_limit: m.failure_limit.unwrap_or(0),
+        inconclusive_limit: m.inconclusive_limit.unwrap_or(0),
+        consecutive_error_limit: m
+            .consecutive_error_limit
+            .unwrap_or(DEFAULT_CONSECUTIVE_ERROR_LIMIT),
+        consecutive_success_limit: m.consecutive_success_limit.unwrap_or(0),
+        dry_run: false,
+    };
+    check_limits(&spec, interval.is_some())?;
     let interval = interval
         .map(parse_go_duration)
         .transpose()
@@ -90,16 +66,63 @@ fn validate_metric(m: &Metric) -> Result<MetricSpec, String> {
         _ => return Err("multiple providers specified".into()),
     }
     Ok(MetricSpec {
-        name: m.name.clone(),
         interval,
         initial_delay,
-        count: m.count,
-        failure_limit,
-        inconclusive_limit,
-        consecutive_error_limit,
-        consecutive_success_limit: csl,
-        dry_run: false,
+        ..spec
     })
+}
+
+/// The count and limit rules of `ValidateMetric` (§2.9), up to "interval must be specified".
+fn check_limits(s: &MetricSpec, has_interval: bool) -> Result<(), String> {
+    let count = s.count.unwrap_or(0);
+    let (failure_limit, csl) = (s.failure_limit, s.consecutive_success_limit);
+    if csl < 0 {
+        return Err("consecutiveSuccessLimit must be >= 0".into());
+    }
+    if failure_limit < -1 {
+        return Err("failureLimit must be >= 0, or -1 to be disabled".into());
+    }
+    if csl == 0 && failure_limit == -1 {
+        return Err("failureLimit and consecutiveSuccessLimit cannot both be disabled".into());
+    }
+    if s.inconclusive_limit < 0 {
+        return Err("inconclusiveLimit must be >= 0".into());
+    }
+    if s.consecutive_error_limit < 0 {
+        return Err("consecutiveErrorLimit must be >= 0".into());
+    }
+    if count > 0 {
+        if csl >= 0 && failure_limit >= 0 && count < failure_limit + csl {
+            return Err(format!(
+                "count ({count}) must be >= failureLimit + consecutiveSuccessLimit ({failure_limit} + {csl}) if both >= 0"
+            ));
+        }
+        if failure_limit < 0 && count < csl {
+            return Err("count must be >= consecutiveSuccessLimit".into());
+        }
+        if count < s.inconclusive_limit {
+            return Err("count must be >= inconclusiveLimit".into());
+        }
+    }
+    if count > 1 && !has_interval {
+        return Err("interval must be specified when count > 1".into());
+    }
+    Ok(())
+}
+
+/// [`validate_metrics`] for metrics already parsed (durations cannot be invalid, exactly one
+/// provider is assumed): `no metrics specified`, duplicate names, and the count and limit rules.
+pub fn validate_specs(specs: &[MetricSpec]) -> Result<(), String> {
+    if specs.is_empty() {
+        return Err("no metrics specified".to_string());
+    }
+    for (i, spec) in specs.iter().enumerate() {
+        if specs[..i].iter().any(|s| s.name == spec.name) {
+            return Err(format!("metrics[{i}]: duplicate name '{}'", spec.name));
+        }
+        check_limits(spec, spec.interval.is_some()).map_err(|e| format!("metrics[{i}]: {e}"))?;
+    }
+    Ok(())
 }
 
 fn non_empty(s: &Option<String>) -> Option<&str> {

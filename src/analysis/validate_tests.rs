@@ -189,3 +189,26 @@ fn measurement_retention_rules() {
         Err("measurementRetention[1]: Rule didn't match any metric name(s)".into())
     );
 }
+
+#[test]
+fn parsed_specs_follow_the_same_rules() {
+    // §2.9 on already-parsed metrics: list rules, then count and limit rules.
+    let mut a = MetricSpec::named("a");
+    assert_eq!(validate_specs(&[]), Err("no metrics specified".into()));
+    assert_eq!(validate_specs(std::slice::from_ref(&a)), Ok(()));
+    assert_eq!(
+        validate_specs(&[a.clone(), a.clone()]),
+        Err("metrics[1]: duplicate name 'a'".into())
+    );
+    a.count = Some(2);
+    assert_eq!(
+        validate_specs(std::slice::from_ref(&a)),
+        Err("metrics[0]: interval must be specified when count > 1".into())
+    );
+    a.interval = Some(Duration::from_secs(60));
+    a.failure_limit = -1;
+    assert_eq!(
+        validate_specs(&[a]),
+        Err("metrics[0]: failureLimit and consecutiveSuccessLimit cannot both be disabled".into())
+    );
+}
