@@ -3,6 +3,13 @@
 //! `AnalysisRun` state machine the simulator drives.
 //!
 //! Depends on `model` (and on `promql` only through the result shapes it is given).
+//!
+//! Layout: `spec` (inputs, `effective_count`), `go_duration`, `validate` (§2.9),
+//! `counters` (§2.5), `metric` (`assess_metric`, §2.6), `run_assessment` (`assess_run`, §2.7),
+//! `schedule` (`next_measurement_due`, §2.3), and `run` (`AnalysisRun`, built only from those).
+//! The simulator drives a run at each instant `now`: measure `due_metrics(now)` in spec order,
+//! `record` each outcome, then `reconcile(now)`; `terminate(now)` when the Rollout sets
+//! `spec.terminate`; sleep until `next_due()`.
 
 pub mod condition;
 pub mod counters;

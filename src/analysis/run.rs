@@ -302,7 +302,10 @@ impl AnalysisRun {
                     events.push(RunEvent::MetricCompleted {
                         metric: m.spec.name.clone(),
                         phase: a.phase,
-                        limit_message: m.limit.as_ref().map(|l| l.message.clone()),
+                        limit_message: m
+                            .limit
+                            .as_ref()
+                            .map_or(String::new(), |l| l.message.clone()),
                         counters: m.counters,
                         dry_run: m.spec.dry_run,
                     });

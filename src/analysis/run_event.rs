@@ -45,7 +45,8 @@ pub enum RunEvent {
     MetricCompleted {
         metric: String,
         phase: Phase,
-        limit_message: Option<String>,
+        /// The limit message of §2.6 rule 4, "" when the metric completed otherwise.
+        limit_message: String,
         counters: MetricCounters,
         dry_run: bool,
     },

@@ -97,7 +97,7 @@ fn events_serialize_as_json() {
     let json = serde_json::to_string(&done).expect("serializable");
     assert!(
         json.contains(
-            r#""event":"MetricCompleted","metric":"m","phase":"Successful","limitMessage":null"#
+            r#""event":"MetricCompleted","metric":"m","phase":"Successful","limitMessage":"""#
         ),
         "{json}"
     );
