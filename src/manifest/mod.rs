@@ -3,4 +3,17 @@
 //!
 //! Depends on `model` only.
 
+mod decode_rollout;
+mod decode_template;
+pub mod duration;
+mod error;
+mod load;
 pub mod node;
+mod obj;
+pub mod types;
+
+pub use duration::{PauseDuration, parse_go_duration, parse_go_duration_ms};
+pub use error::ManifestError;
+pub use load::{load_file, load_str};
+pub use node::{Node, Pos, Value};
+pub use types::*;
