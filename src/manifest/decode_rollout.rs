@@ -5,9 +5,8 @@
 
 use super::decode_template::{argument, dry_run, retention, template_ref};
 use super::duration::PauseDuration;
-use super::error::ManifestError;
 use super::node::{Node, Value};
-use super::obj::{Obj, Result, as_str, type_error};
+use super::obj::{Ctx, Obj, Result, as_str, type_error};
 use super::types::{
     BackgroundAnalysis, BlueGreenStrategy, CanaryStep, CanaryStrategy, Experiment,
     ExperimentAnalysis, RolloutAnalysis, RolloutStrategy, SetCanaryScale, Step, TrafficRouting,
@@ -31,17 +30,17 @@ const SPEC_FIELDS: &[&str] = &[
 
 /// The parts of `spec` a simulator reads: (replicas, paused, progressDeadlineSeconds, strategy).
 pub fn rollout_spec(
-    file: &str,
+    cx: &Ctx,
     node: &Node,
 ) -> Result<(i64, bool, Option<i64>, RolloutStrategy)> {
-    let o = Obj::new(file, "spec", node, SPEC_FIELDS)?;
+    let o = Obj::new(cx, "spec", node, SPEC_FIELDS)?;
     let strategy = match o.get("strategy") {
         None => RolloutStrategy::default(),
         Some(n) => {
-            let s = Obj::new(file, "spec.strategy", n, &["canary", "blueGreen"])?;
+            let s = Obj::new(cx, "spec.strategy", n, &["canary", "blueGreen"])?;
             RolloutStrategy {
-                canary: s.get("canary").map(|n| canary(file, n)).transpose()?,
-                blue_green: s.get("blueGreen").map(|n| blue_green(file, n)).transpose()?,
+                canary: s.get("canary").map(|n| canary(cx, n)).transpose()?,
+                blue_green: s.get("blueGreen").map(|n| blue_green(cx, n)).transpose()?,
             }
         }
     };
@@ -53,9 +52,9 @@ pub fn rollout_spec(
     ))
 }
 
-fn canary(file: &str, node: &Node) -> Result<CanaryStrategy> {
+fn canary(cx: &Ctx, node: &Node) -> Result<CanaryStrategy> {
     let o = Obj::new(
-        file,
+        cx,
         "spec.strategy.canary",
         node,
         &[
@@ -83,17 +82,17 @@ fn canary(file: &str, node: &Node) -> Result<CanaryStrategy> {
         Some(n) => {
             let path = o.child("analysis");
             Some(BackgroundAnalysis {
-                analysis: rollout_analysis(file, &path, n, &["startingStep"])?,
-                starting_step: Obj::lenient(file, &path, n)?.int("startingStep")?,
+                analysis: rollout_analysis(cx, &path, n, &["startingStep"])?,
+                starting_step: Obj::lenient(cx, &path, n)?.int("startingStep")?,
             })
         }
     };
     Ok(CanaryStrategy {
         canary_service: o.str("canaryService")?,
         stable_service: o.str("stableService")?,
-        steps: o.list("steps", |p, n| step(file, p, n))?,
+        steps: o.list("steps", |p, n| step(cx, p, n))?,
         analysis,
-        traffic_routing: o.get("trafficRouting").map(|n| traffic_routing(file, n)).transpose()?,
+        traffic_routing: o.get("trafficRouting").map(|n| traffic_routing(cx, n)).transpose()?,
         max_surge: o.int_or_string("maxSurge")?,
         max_unavailable: o.int_or_string("maxUnavailable")?,
         scale_down_delay_seconds: o.int("scaleDownDelaySeconds")?,
@@ -102,9 +101,9 @@ fn canary(file: &str, node: &Node) -> Result<CanaryStrategy> {
     })
 }
 
-fn step(file: &str, path: &str, node: &Node) -> Result<Step> {
+fn step(cx: &Ctx, path: &str, node: &Node) -> Result<Step> {
     let o = Obj::new(
-        file,
+        cx,
         path,
         node,
         &[
@@ -122,11 +121,11 @@ fn step(file: &str, path: &str, node: &Node) -> Result<Step> {
     for (key, n) in o.keys() {
         let p = o.child(key);
         let action = match key {
-            "setWeight" => CanaryStep::SetWeight(super::obj::as_int(file, &p, n)?),
-            "pause" => pause(file, &p, n)?,
-            "analysis" => CanaryStep::Analysis(rollout_analysis(file, &p, n, &[])?),
-            "setCanaryScale" => CanaryStep::SetCanaryScale(set_canary_scale(file, &p, n)?),
-            "experiment" => CanaryStep::Experiment(experiment(file, &p, n)?),
+            "setWeight" => CanaryStep::SetWeight(super::obj::as_int(cx, &p, n)?),
+            "pause" => pause(cx, &p, n)?,
+            "analysis" => CanaryStep::Analysis(rollout_analysis(cx, &p, n, &[])?),
+            "setCanaryScale" => CanaryStep::SetCanaryScale(set_canary_scale(cx, &p, n)?),
+            "experiment" => CanaryStep::Experiment(experiment(cx, &p, n)?),
             "setHeaderRoute" => CanaryStep::SetHeaderRoute(n.clone()),
             "setMirrorRoute" => CanaryStep::SetMirrorRoute(n.clone()),
             _ => CanaryStep::Plugin(n.clone()),
@@ -141,22 +140,22 @@ fn step(file: &str, path: &str, node: &Node) -> Result<Step> {
     })
 }
 
-fn pause(file: &str, path: &str, node: &Node) -> Result<CanaryStep> {
+fn pause(cx: &Ctx, path: &str, node: &Node) -> Result<CanaryStep> {
     if node.value == Value::Null {
         return Ok(CanaryStep::Pause { duration: None });
     }
-    let o = Obj::new(file, path, node, &["duration"])?;
+    let o = Obj::new(cx, path, node, &["duration"])?;
     let duration = match o.get("duration") {
         None => None,
         Some(Node { value: Value::Int(i), .. }) => Some(PauseDuration::Seconds(*i)),
         Some(Node { value: Value::Str(s), .. }) => Some(PauseDuration::Text(s.clone())),
-        Some(n) => return Err(type_error(file, &o.child("duration"), n, "integer or string")),
+        Some(n) => return Err(type_error(cx, &o.child("duration"), n, "integer or string")),
     };
     Ok(CanaryStep::Pause { duration })
 }
 
-fn set_canary_scale(file: &str, path: &str, node: &Node) -> Result<SetCanaryScale> {
-    let o = Obj::new(file, path, node, &["weight", "replicas", "matchTrafficWeight"])?;
+fn set_canary_scale(cx: &Ctx, path: &str, node: &Node) -> Result<SetCanaryScale> {
+    let o = Obj::new(cx, path, node, &["weight", "replicas", "matchTrafficWeight"])?;
     Ok(SetCanaryScale {
         weight: o.int("weight")?,
         replicas: o.int("replicas")?,
@@ -164,9 +163,9 @@ fn set_canary_scale(file: &str, path: &str, node: &Node) -> Result<SetCanaryScal
     })
 }
 
-fn experiment(file: &str, path: &str, node: &Node) -> Result<Experiment> {
+fn experiment(cx: &Ctx, path: &str, node: &Node) -> Result<Experiment> {
     let o = Obj::new(
-        file,
+        cx,
         path,
         node,
         &["duration", "templates", "analyses", "dryRun", "analysisRunMetadata"],
@@ -176,7 +175,7 @@ fn experiment(file: &str, path: &str, node: &Node) -> Result<Experiment> {
         templates: o.list("templates", |_, n| Ok(n.clone()))?,
         analyses: o.list("analyses", |p, n| {
             let a = Obj::new(
-                file,
+                cx,
                 p,
                 n,
                 &["name", "templateName", "clusterScope", "args", "requiredForCompletion"],
@@ -185,7 +184,7 @@ fn experiment(file: &str, path: &str, node: &Node) -> Result<Experiment> {
                 name: a.req_str("name")?,
                 template_name: a.req_str("templateName")?,
                 cluster_scope: a.bool("clusterScope")?.unwrap_or(false),
-                args: a.list("args", |p, n| argument(file, p, n))?,
+                args: a.list("args", |p, n| argument(cx, p, n))?,
                 required_for_completion: a.bool("requiredForCompletion")?.unwrap_or(false),
             })
         })?,
@@ -194,7 +193,7 @@ fn experiment(file: &str, path: &str, node: &Node) -> Result<Experiment> {
 
 /// `RolloutAnalysis`; `extra` names additional allowed keys (background `startingStep`).
 pub fn rollout_analysis(
-    file: &str,
+    cx: &Ctx,
     path: &str,
     node: &Node,
     extra: &[&str],
@@ -207,13 +206,13 @@ pub fn rollout_analysis(
         "analysisRunMetadata",
     ];
     allowed.extend_from_slice(extra);
-    let o = Obj::new(file, path, node, &allowed)?;
+    let o = Obj::new(cx, path, node, &allowed)?;
     Ok(RolloutAnalysis {
         pos: node.pos,
-        templates: o.list("templates", |p, n| template_ref(file, p, n))?,
-        args: o.list("args", |p, n| argument(file, p, n))?,
-        dry_run: o.list("dryRun", |p, n| dry_run(file, p, n))?,
-        measurement_retention: o.list("measurementRetention", |p, n| retention(file, p, n))?,
+        templates: o.list("templates", |p, n| template_ref(cx, p, n))?,
+        args: o.list("args", |p, n| argument(cx, p, n))?,
+        dry_run: o.list("dryRun", |p, n| dry_run(cx, p, n))?,
+        measurement_retention: o.list("measurementRetention", |p, n| retention(cx, p, n))?,
     })
 }
 
@@ -229,21 +228,21 @@ const ROUTERS: &[&str] = &[
     "plugins",
 ];
 
-fn traffic_routing(file: &str, node: &Node) -> Result<TrafficRouting> {
+fn traffic_routing(cx: &Ctx, node: &Node) -> Result<TrafficRouting> {
     let path = "spec.strategy.canary.trafficRouting";
     let mut allowed = ROUTERS.to_vec();
     allowed.extend(["maxTrafficWeight", "managedRoutes"]);
-    let o = Obj::new(file, path, node, &allowed)?;
+    let o = Obj::new(cx, path, node, &allowed)?;
     let routers = o
         .keys()
         .filter(|(k, v)| ROUTERS.contains(k) && v.value != Value::Null)
         .map(|(k, v)| (k.to_string(), v.clone()))
         .collect();
     let managed_routes = o.list("managedRoutes", |p, n| {
-        let r = Obj::new(file, p, n, &["name"])?;
+        let r = Obj::new(cx, p, n, &["name"])?;
         r.get("name")
-            .map(|n| as_str(file, p, n))
-            .unwrap_or_else(|| Err(ManifestError::new(file, n.pos, format!("{p}: missing name"))))
+            .map(|n| as_str(cx, p, n))
+            .unwrap_or_else(|| Err(cx.error(n.pos, format!("{p}: missing name"))))
     })?;
     Ok(TrafficRouting {
         routers,
@@ -252,9 +251,9 @@ fn traffic_routing(file: &str, node: &Node) -> Result<TrafficRouting> {
     })
 }
 
-fn blue_green(file: &str, node: &Node) -> Result<BlueGreenStrategy> {
+fn blue_green(cx: &Ctx, node: &Node) -> Result<BlueGreenStrategy> {
     let o = Obj::new(
-        file,
+        cx,
         "spec.strategy.blueGreen",
         node,
         &[
@@ -276,7 +275,7 @@ fn blue_green(file: &str, node: &Node) -> Result<BlueGreenStrategy> {
     )?;
     let analysis = |key: &str| {
         o.get(key)
-            .map(|n| rollout_analysis(file, &o.child(key), n, &[]))
+            .map(|n| rollout_analysis(cx, &o.child(key), n, &[]))
             .transpose()
     };
     Ok(BlueGreenStrategy {

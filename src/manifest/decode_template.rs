@@ -3,7 +3,7 @@
 //! Depends on `manifest::obj`, `manifest::node`, `manifest::types`.
 
 use super::node::{Node, Value};
-use super::obj::{Obj, Result, as_str};
+use super::obj::{Ctx, Obj, Result, as_str};
 use super::types::{
     AnalysisTemplateSpec, Argument, DryRun, Header, MeasurementRetention, Metric, MetricSpans,
     Prometheus, Provider, RangeQuery, TemplateRef, ValueFrom,
@@ -24,25 +24,25 @@ const PROVIDERS: &[&str] = &[
     "plugin",
 ];
 
-pub fn template_spec(file: &str, path: &str, node: &Node) -> Result<AnalysisTemplateSpec> {
+pub fn template_spec(cx: &Ctx, path: &str, node: &Node) -> Result<AnalysisTemplateSpec> {
     let o = Obj::new(
-        file,
+        cx,
         path,
         node,
         &["metrics", "args", "dryRun", "measurementRetention", "templates"],
     )?;
     Ok(AnalysisTemplateSpec {
-        metrics: o.list("metrics", |p, n| metric(file, p, n))?,
-        args: o.list("args", |p, n| argument(file, p, n))?,
-        dry_run: o.list("dryRun", |p, n| dry_run(file, p, n))?,
-        measurement_retention: o.list("measurementRetention", |p, n| retention(file, p, n))?,
-        templates: o.list("templates", |p, n| template_ref(file, p, n))?,
+        metrics: o.list("metrics", |p, n| metric(cx, p, n))?,
+        args: o.list("args", |p, n| argument(cx, p, n))?,
+        dry_run: o.list("dryRun", |p, n| dry_run(cx, p, n))?,
+        measurement_retention: o.list("measurementRetention", |p, n| retention(cx, p, n))?,
+        templates: o.list("templates", |p, n| template_ref(cx, p, n))?,
     })
 }
 
-pub fn metric(file: &str, path: &str, node: &Node) -> Result<Metric> {
+pub fn metric(cx: &Ctx, path: &str, node: &Node) -> Result<Metric> {
     let o = Obj::new(
-        file,
+        cx,
         path,
         node,
         &[
@@ -61,7 +61,7 @@ pub fn metric(file: &str, path: &str, node: &Node) -> Result<Metric> {
     )?;
     let (provider, query_pos) = match o.get("provider") {
         None => (Provider::None, None),
-        Some(n) => provider(file, &o.child("provider"), n)?,
+        Some(n) => provider(cx, &o.child("provider"), n)?,
     };
     Ok(Metric {
         name: o.req_str("name")?,
@@ -90,17 +90,17 @@ pub fn metric(file: &str, path: &str, node: &Node) -> Result<Metric> {
 }
 
 fn provider(
-    file: &str,
+    cx: &Ctx,
     path: &str,
     node: &Node,
 ) -> Result<(Provider, Option<super::node::Pos>)> {
-    let o = Obj::new(file, path, node, PROVIDERS)?;
+    let o = Obj::new(cx, path, node, PROVIDERS)?;
     let names: Vec<&str> = o.keys().filter(|(_, v)| v.value != Value::Null).map(|(k, _)| k).collect();
     match names.as_slice() {
         [] => Ok((Provider::None, None)),
         ["prometheus"] => {
             let n = o.get("prometheus").expect("key listed above is present");
-            prometheus(file, &o.child("prometheus"), n)
+            prometheus(cx, &o.child("prometheus"), n)
         }
         [one] => Ok((
             Provider::Other {
@@ -116,9 +116,9 @@ fn provider(
     }
 }
 
-fn prometheus(file: &str, path: &str, node: &Node) -> Result<(Provider, Option<super::node::Pos>)> {
+fn prometheus(cx: &Ctx, path: &str, node: &Node) -> Result<(Provider, Option<super::node::Pos>)> {
     let o = Obj::new(
-        file,
+        cx,
         path,
         node,
         &["address", "query", "authentication", "timeout", "insecure", "headers", "rangeQuery"],
@@ -126,7 +126,7 @@ fn prometheus(file: &str, path: &str, node: &Node) -> Result<(Provider, Option<s
     let range_query = match o.get("rangeQuery") {
         None => None,
         Some(n) => {
-            let r = Obj::new(file, &o.child("rangeQuery"), n, &["start", "end", "step"])?;
+            let r = Obj::new(cx, &o.child("rangeQuery"), n, &["start", "end", "step"])?;
             Some(RangeQuery {
                 start: r.str("start")?.unwrap_or_default(),
                 end: r.str("end")?.unwrap_or_default(),
@@ -140,7 +140,7 @@ fn prometheus(file: &str, path: &str, node: &Node) -> Result<(Provider, Option<s
         timeout: o.int("timeout")?,
         insecure: o.bool("insecure")?.unwrap_or(false),
         headers: o.list("headers", |p, n| {
-            let h = Obj::new(file, p, n, &["key", "value"])?;
+            let h = Obj::new(cx, p, n, &["key", "value"])?;
             Ok(Header {
                 key: h.str("key")?.unwrap_or_default(),
                 value: h.str("value")?.unwrap_or_default(),
@@ -153,11 +153,11 @@ fn prometheus(file: &str, path: &str, node: &Node) -> Result<(Provider, Option<s
 }
 
 /// A template `Argument` or a Rollout `AnalysisRunArgument` (same shape for decoding).
-pub fn argument(file: &str, path: &str, node: &Node) -> Result<Argument> {
-    let o = Obj::new(file, path, node, &["name", "value", "valueFrom"])?;
+pub fn argument(cx: &Ctx, path: &str, node: &Node) -> Result<Argument> {
+    let o = Obj::new(cx, path, node, &["name", "value", "valueFrom"])?;
     let value_from = match o.get("valueFrom") {
         None => None,
-        Some(n) => Some(value_from(file, &o.child("valueFrom"), n)?),
+        Some(n) => Some(value_from(cx, &o.child("valueFrom"), n)?),
     };
     Ok(Argument {
         name: o.req_str("name")?,
@@ -166,24 +166,24 @@ pub fn argument(file: &str, path: &str, node: &Node) -> Result<Argument> {
     })
 }
 
-fn value_from(file: &str, path: &str, node: &Node) -> Result<ValueFrom> {
-    let o = Obj::new(file, path, node, &["secretKeyRef", "fieldRef", "podTemplateHashValue"])?;
+fn value_from(cx: &Ctx, path: &str, node: &Node) -> Result<ValueFrom> {
+    let o = Obj::new(cx, path, node, &["secretKeyRef", "fieldRef", "podTemplateHashValue"])?;
     if let Some(n) = o.get("secretKeyRef") {
-        let s = Obj::new(file, &o.child("secretKeyRef"), n, &["name", "key"])?;
+        let s = Obj::new(cx, &o.child("secretKeyRef"), n, &["name", "key"])?;
         return Ok(ValueFrom::SecretKeyRef {
             name: s.str("name")?.unwrap_or_default(),
             key: s.str("key")?.unwrap_or_default(),
         });
     }
     if let Some(n) = o.get("fieldRef") {
-        let f = Obj::new(file, &o.child("fieldRef"), n, &["fieldPath", "apiVersion"])?;
+        let f = Obj::new(cx, &o.child("fieldRef"), n, &["fieldPath", "apiVersion"])?;
         return Ok(ValueFrom::FieldRef {
             field_path: f.str("fieldPath")?.unwrap_or_default(),
         });
     }
     if let Some(n) = o.get("podTemplateHashValue") {
         return Ok(ValueFrom::PodTemplateHashValue(as_str(
-            file,
+            cx,
             &o.child("podTemplateHashValue"),
             n,
         )?));
@@ -193,23 +193,23 @@ fn value_from(file: &str, path: &str, node: &Node) -> Result<ValueFrom> {
     })
 }
 
-pub fn dry_run(file: &str, path: &str, node: &Node) -> Result<DryRun> {
-    let o = Obj::new(file, path, node, &["metricName"])?;
+pub fn dry_run(cx: &Ctx, path: &str, node: &Node) -> Result<DryRun> {
+    let o = Obj::new(cx, path, node, &["metricName"])?;
     Ok(DryRun {
         metric_name: o.req_str("metricName")?,
     })
 }
 
-pub fn retention(file: &str, path: &str, node: &Node) -> Result<MeasurementRetention> {
-    let o = Obj::new(file, path, node, &["metricName", "limit"])?;
+pub fn retention(cx: &Ctx, path: &str, node: &Node) -> Result<MeasurementRetention> {
+    let o = Obj::new(cx, path, node, &["metricName", "limit"])?;
     Ok(MeasurementRetention {
         metric_name: o.req_str("metricName")?,
         limit: o.int("limit")?.unwrap_or(0),
     })
 }
 
-pub fn template_ref(file: &str, path: &str, node: &Node) -> Result<TemplateRef> {
-    let o = Obj::new(file, path, node, &["templateName", "clusterScope"])?;
+pub fn template_ref(cx: &Ctx, path: &str, node: &Node) -> Result<TemplateRef> {
+    let o = Obj::new(cx, path, node, &["templateName", "clusterScope"])?;
     Ok(TemplateRef {
         template_name: o.req_str("templateName")?,
         cluster_scope: o.bool("clusterScope")?.unwrap_or(false),

@@ -9,27 +9,44 @@ use super::decode_rollout::rollout_spec;
 use super::decode_template::template_spec;
 use super::error::ManifestError;
 use super::node::{Node, Pos, Value};
-use super::obj::{Obj, Result};
+use super::obj::{Ctx, Obj, Result, UnknownFields};
 use super::types::{AnalysisTemplate, Manifests, Rollout, Source, TemplateKind};
 
-/// Reads and decodes one file.
+/// How strictly to load.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    pub unknown_fields: UnknownFields,
+}
+
+/// Reads and decodes one file, rejecting unknown fields.
 pub fn load_file(path: &Path) -> Result<Manifests> {
+    load_file_with(path, LoadOptions::default())
+}
+
+pub fn load_file_with(path: &Path, options: LoadOptions) -> Result<Manifests> {
     let name = path.display().to_string();
     let text = std::fs::read_to_string(path)
         .map_err(|e| ManifestError::new(&name, Pos::default(), format!("cannot read file: {e}")))?;
-    load_str(&text, &name)
+    load_str_with(&text, &name, options)
 }
 
-/// Decodes YAML text; `name` is the file name used in errors and `Source`s.
+/// Decodes YAML text, rejecting unknown fields; `name` is the file name used in errors and
+/// `Source`s.
 pub fn load_str(text: &str, name: &str) -> Result<Manifests> {
+    load_str_with(text, name, LoadOptions::default())
+}
+
+pub fn load_str_with(text: &str, name: &str, options: LoadOptions) -> Result<Manifests> {
     if let Some(pos) = helm_directive_line(text) {
         return Err(helm_error(name, pos));
     }
+    let cx = Ctx::new(name, options.unknown_fields);
     let decoded = parse_documents(text, name).and_then(|docs| {
         let mut out = Manifests::default();
         for doc in &docs {
-            document(name, doc, &mut out)?;
+            document(&cx, doc, &mut out)?;
         }
+        out.warnings = cx.warnings.take();
         Ok(out)
     });
     // A Helm template can still be valid YAML in places; once anything fails, a Helm
@@ -44,6 +61,7 @@ impl Manifests {
         self.analysis_templates.extend(other.analysis_templates);
         self.cluster_analysis_templates
             .extend(other.cluster_analysis_templates);
+        self.warnings.extend(other.warnings);
     }
 }
 
@@ -65,16 +83,16 @@ fn parse_documents(text: &str, name: &str) -> Result<Vec<Node>> {
     })
 }
 
-fn document(file: &str, doc: &Node, out: &mut Manifests) -> Result<()> {
+fn document(cx: &Ctx, doc: &Node, out: &mut Manifests) -> Result<()> {
     let Value::Map(_) = &doc.value else {
-        return Err(super::obj::type_error(file, "", doc, "object"));
+        return Err(super::obj::type_error(cx, "", doc, "object"));
     };
-    let top = Obj::lenient(file, "", doc)?;
+    let top = Obj::lenient(cx, "", doc)?;
     let kind = top.str("kind")?.unwrap_or_default();
     let api_version = top.str("apiVersion")?.unwrap_or_default();
     if kind == "List" {
         return top
-            .list("items", |_, item| document(file, item, out))
+            .list("items", |_, item| document(cx, item, out))
             .map(|_| ());
     }
     if !api_version.starts_with("argoproj.io/") {
@@ -82,16 +100,16 @@ fn document(file: &str, doc: &Node, out: &mut Manifests) -> Result<()> {
     }
     let template_kind = match kind.as_str() {
         "Rollout" => {
-            out.rollouts.push(rollout(file, doc)?);
+            out.rollouts.push(rollout(cx, doc)?);
             return Ok(());
         }
         "AnalysisTemplate" => TemplateKind::AnalysisTemplate,
         "ClusterAnalysisTemplate" => TemplateKind::ClusterAnalysisTemplate,
         _ => return Ok(()),
     };
-    let (name, namespace, spec_node) = object_header(file, doc)?;
+    let (name, namespace, spec_node) = object_header(cx, doc)?;
     let spec = match spec_node {
-        Some(n) => template_spec(file, "spec", n)?,
+        Some(n) => template_spec(cx, "spec", n)?,
         None => Default::default(),
     };
     let template = AnalysisTemplate {
@@ -100,7 +118,7 @@ fn document(file: &str, doc: &Node, out: &mut Manifests) -> Result<()> {
         namespace,
         spec,
         source: Source {
-            file: file.to_string(),
+            file: cx.file.clone(),
             pos: doc.pos,
         },
     };
@@ -112,22 +130,22 @@ fn document(file: &str, doc: &Node, out: &mut Manifests) -> Result<()> {
 }
 
 /// Strict top level; `metadata` is read leniently (labels, annotations, ... are free-form).
-fn object_header<'a>(file: &'a str, doc: &'a Node) -> Result<(String, Option<String>, Option<&'a Node>)> {
-    let top = Obj::new(file, "", doc, &["apiVersion", "kind", "metadata", "spec", "status"])?;
+fn object_header<'a>(cx: &'a Ctx, doc: &'a Node) -> Result<(String, Option<String>, Option<&'a Node>)> {
+    let top = Obj::new(cx, "", doc, &["apiVersion", "kind", "metadata", "spec", "status"])?;
     let (name, namespace) = match top.get("metadata") {
         None => (String::new(), None),
         Some(m) => {
-            let meta = Obj::lenient(file, "metadata", m)?;
+            let meta = Obj::lenient(cx, "metadata", m)?;
             (meta.str("name")?.unwrap_or_default(), meta.str("namespace")?)
         }
     };
     Ok((name, namespace, top.get("spec")))
 }
 
-fn rollout(file: &str, doc: &Node) -> Result<Rollout> {
-    let (name, namespace, spec) = object_header(file, doc)?;
+fn rollout(cx: &Ctx, doc: &Node) -> Result<Rollout> {
+    let (name, namespace, spec) = object_header(cx, doc)?;
     let (replicas, paused, progress_deadline_seconds, strategy) = match spec {
-        Some(n) => rollout_spec(file, n)?,
+        Some(n) => rollout_spec(cx, n)?,
         None => (1, false, None, Default::default()),
     };
     Ok(Rollout {
@@ -138,7 +156,7 @@ fn rollout(file: &str, doc: &Node) -> Result<Rollout> {
         progress_deadline_seconds,
         strategy,
         source: Source {
-            file: file.to_string(),
+            file: cx.file.clone(),
             pos: doc.pos,
         },
     })

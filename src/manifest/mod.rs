@@ -14,6 +14,7 @@ pub mod types;
 
 pub use duration::{PauseDuration, parse_go_duration, parse_go_duration_ms};
 pub use error::ManifestError;
-pub use load::{load_file, load_str};
+pub use load::{LoadOptions, load_file, load_file_with, load_str, load_str_with};
+pub use obj::UnknownFields;
 pub use node::{Node, Pos, Value};
 pub use types::*;

@@ -9,9 +9,40 @@ use super::types::IntOrString;
 
 pub type Result<T> = std::result::Result<T, ManifestError>;
 
+/// What to do with a field the CRD schema does not declare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UnknownFields {
+    /// Reject, as the API server does with strict field validation (`kubectl apply` default).
+    #[default]
+    Error,
+    /// Keep loading and record a warning, as the API server does when it prunes the field.
+    Warn,
+}
+
+/// Decoding context: the file name, the unknown-field policy and collected warnings.
+pub struct Ctx {
+    pub file: String,
+    pub unknown_fields: UnknownFields,
+    pub warnings: std::cell::RefCell<Vec<ManifestError>>,
+}
+
+impl Ctx {
+    pub fn new(file: &str, unknown_fields: UnknownFields) -> Self {
+        Ctx {
+            file: file.to_string(),
+            unknown_fields,
+            warnings: Default::default(),
+        }
+    }
+
+    pub fn error(&self, pos: Pos, message: impl Into<String>) -> ManifestError {
+        ManifestError::new(&self.file, pos, message)
+    }
+}
+
 /// A mapping being decoded, with the allowed field names and its path for messages.
 pub struct Obj<'a> {
-    pub file: &'a str,
+    pub cx: &'a Ctx,
     pub path: String,
     pub pos: Pos,
     entries: &'a [(super::node::Key, Node)],
@@ -19,21 +50,24 @@ pub struct Obj<'a> {
 
 impl<'a> Obj<'a> {
     /// Checks that `node` is a mapping whose keys are all in `allowed`.
-    pub fn new(file: &'a str, path: &str, node: &'a Node, allowed: &[&str]) -> Result<Self> {
+    pub fn new(cx: &'a Ctx, path: &str, node: &'a Node, allowed: &[&str]) -> Result<Self> {
         let Value::Map(entries) = &node.value else {
-            return Err(type_error(file, path, node, "object"));
+            return Err(type_error(cx, path, node, "object"));
         };
         for (k, _) in entries {
             if !allowed.contains(&k.name.as_str()) {
-                return Err(ManifestError::new(
-                    file,
+                let e = cx.error(
                     k.pos,
                     format!("{}: unknown field \"{}\"", display_path(path), k.name),
-                ));
+                );
+                match cx.unknown_fields {
+                    UnknownFields::Error => return Err(e),
+                    UnknownFields::Warn => cx.warnings.borrow_mut().push(e),
+                }
             }
         }
         Ok(Obj {
-            file,
+            cx,
             path: path.to_string(),
             pos: node.pos,
             entries,
@@ -41,12 +75,12 @@ impl<'a> Obj<'a> {
     }
 
     /// A mapping with any keys (for opaque parts such as `metadata`).
-    pub fn lenient(file: &'a str, path: &str, node: &'a Node) -> Result<Self> {
+    pub fn lenient(cx: &'a Ctx, path: &str, node: &'a Node) -> Result<Self> {
         let Value::Map(entries) = &node.value else {
-            return Err(type_error(file, path, node, "object"));
+            return Err(type_error(cx, path, node, "object"));
         };
         Ok(Obj {
-            file,
+            cx,
             path: path.to_string(),
             pos: node.pos,
             entries,
@@ -71,13 +105,12 @@ impl<'a> Obj<'a> {
     }
 
     pub fn str(&self, name: &str) -> Result<Option<String>> {
-        self.get(name).map(|n| as_str(self.file, &self.child(name), n)).transpose()
+        self.get(name).map(|n| as_str(self.cx, &self.child(name), n)).transpose()
     }
 
     pub fn req_str(&self, name: &str) -> Result<String> {
         self.str(name)?.ok_or_else(|| {
-            ManifestError::new(
-                self.file,
+            self.cx.error(
                 self.pos,
                 format!("{}: missing required field \"{name}\"", display_path(&self.path)),
             )
@@ -85,14 +118,14 @@ impl<'a> Obj<'a> {
     }
 
     pub fn int(&self, name: &str) -> Result<Option<i64>> {
-        self.get(name).map(|n| as_int(self.file, &self.child(name), n)).transpose()
+        self.get(name).map(|n| as_int(self.cx, &self.child(name), n)).transpose()
     }
 
     pub fn bool(&self, name: &str) -> Result<Option<bool>> {
         match self.get(name) {
             None => Ok(None),
             Some(Node { value: Value::Bool(b), .. }) => Ok(Some(*b)),
-            Some(n) => Err(type_error(self.file, &self.child(name), n, "boolean")),
+            Some(n) => Err(type_error(self.cx, &self.child(name), n, "boolean")),
         }
     }
 
@@ -101,7 +134,7 @@ impl<'a> Obj<'a> {
             None => Ok(None),
             Some(Node { value: Value::Int(i), .. }) => Ok(Some(IntOrString::Int(*i))),
             Some(Node { value: Value::Str(s), .. }) => Ok(Some(IntOrString::Str(s.clone()))),
-            Some(n) => Err(type_error(self.file, &self.child(name), n, "integer or string")),
+            Some(n) => Err(type_error(self.cx, &self.child(name), n, "integer or string")),
         }
     }
 
@@ -116,7 +149,7 @@ impl<'a> Obj<'a> {
         };
         let path = self.child(name);
         let Value::Seq(items) = &node.value else {
-            return Err(type_error(self.file, &path, node, "array"));
+            return Err(type_error(self.cx, &path, node, "array"));
         };
         items
             .iter()
@@ -138,9 +171,8 @@ fn display_path(path: &str) -> &str {
     if path.is_empty() { "document" } else { path }
 }
 
-pub fn type_error(file: &str, path: &str, node: &Node, want: &str) -> ManifestError {
-    ManifestError::new(
-        file,
+pub fn type_error(cx: &Ctx, path: &str, node: &Node, want: &str) -> ManifestError {
+    cx.error(
         node.pos,
         format!(
             "{}: wrong type: expected {want}, found {}",
@@ -150,18 +182,18 @@ pub fn type_error(file: &str, path: &str, node: &Node, want: &str) -> ManifestEr
     )
 }
 
-pub fn as_str(file: &str, path: &str, node: &Node) -> Result<String> {
+pub fn as_str(cx: &Ctx, path: &str, node: &Node) -> Result<String> {
     match &node.value {
         Value::Str(s) => Ok(s.clone()),
-        _ => Err(type_error(file, path, node, "string")),
+        _ => Err(type_error(cx, path, node, "string")),
     }
 }
 
-pub fn as_int(file: &str, path: &str, node: &Node) -> Result<i64> {
+pub fn as_int(cx: &Ctx, path: &str, node: &Node) -> Result<i64> {
     match &node.value {
         Value::Int(i) => Ok(*i),
         // Kubernetes accepts a float with no fractional part for an integer field.
         Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(*f as i64),
-        _ => Err(type_error(file, path, node, "integer")),
+        _ => Err(type_error(cx, path, node, "integer")),
     }
 }

@@ -20,6 +20,8 @@ pub struct Manifests {
     /// Namespaced `AnalysisTemplate`s.
     pub analysis_templates: Vec<AnalysisTemplate>,
     pub cluster_analysis_templates: Vec<AnalysisTemplate>,
+    /// Unknown fields when loading with `UnknownFields::Warn`.
+    pub warnings: Vec<super::error::ManifestError>,
 }
 
 /// A Kubernetes `int-or-string`, kept as written so `{{args.n}}` can be templated later.
