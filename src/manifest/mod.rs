@@ -3,6 +3,7 @@
 //!
 //! Depends on `model` only.
 
+pub mod args;
 mod decode_rollout;
 mod decode_template;
 pub mod duration;
@@ -10,11 +11,14 @@ mod error;
 mod load;
 pub mod node;
 mod obj;
+pub mod template;
 pub mod types;
 
+pub use args::{AnalysisSpecError, FlatAnalysis, ResolvedArgs, flatten, resolve_args};
 pub use duration::{PauseDuration, parse_go_duration, parse_go_duration_ms};
 pub use error::ManifestError;
 pub use load::{LoadOptions, load_file, load_file_with, load_str, load_str_with};
 pub use obj::UnknownFields;
+pub use template::render_metric;
 pub use node::{Node, Pos, Value};
 pub use types::*;
