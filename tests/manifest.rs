@@ -133,3 +133,162 @@ fn real_world_files_load_or_are_reported_as_helm_templates() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     assert_eq!((loaded, helm), (62, 12));
 }
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/manifests").join(name)
+}
+
+fn load(name: &str) -> Manifests {
+    manifest::load_file(&fixture(name)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn load_err(name: &str) -> manifest::ManifestError {
+    manifest::load_file(&fixture(name)).expect_err("fixture must not load")
+}
+
+#[test]
+fn canary_fixture_decodes_steps_and_analyses() {
+    use manifest::{CanaryStep, IntOrString, PauseDuration};
+    let m = load("canary.yaml");
+    assert_eq!(m.rollouts.len(), 1);
+    assert_eq!(m.analysis_templates.len(), 1);
+    let r = &m.rollouts[0];
+    assert_eq!((r.name.as_str(), r.namespace.as_deref(), r.replicas), ("checkout", Some("shop"), 5));
+    assert_eq!(r.source.pos.line, 10);
+    let c = r.strategy.canary.as_ref().expect("canary");
+    assert!(r.strategy.blue_green.is_none());
+    assert_eq!(c.max_surge, Some(IntOrString::Str("25%".into())));
+    assert_eq!(c.max_unavailable, Some(IntOrString::Int(0)));
+    assert_eq!(c.abort_scale_down_delay_seconds, Some(60));
+    let tr = c.traffic_routing.as_ref().expect("trafficRouting");
+    assert_eq!(tr.router(), Some("nginx"));
+    assert_eq!(tr.managed_routes, vec!["header-route".to_string()]);
+    let bg = c.analysis.as_ref().expect("background analysis");
+    assert_eq!(bg.starting_step, Some(2));
+    assert_eq!(bg.analysis.args.len(), 2);
+    let actions: Vec<&CanaryStep> = c.steps.iter().map(|s| s.action().expect("one action")).collect();
+    assert_eq!(actions.len(), 9);
+    assert_eq!(actions[0], &CanaryStep::SetWeight(10));
+    assert_eq!(actions[1], &CanaryStep::Pause { duration: Some(PauseDuration::Seconds(30)) });
+    assert!(matches!(actions[2], CanaryStep::SetCanaryScale(s) if s.weight == Some(20)));
+    let CanaryStep::Analysis(a) = actions[3] else { panic!("analysis step") };
+    assert_eq!(a.templates.len(), 2);
+    assert!(a.templates[1].cluster_scope);
+    assert_eq!(a.args[1].value, None, "threshold written without a value");
+    assert!(matches!(actions[4], CanaryStep::SetHeaderRoute(_)));
+    assert_eq!(actions[5], &CanaryStep::Pause { duration: Some(PauseDuration::Text("1m30s".into())) });
+    let CanaryStep::Experiment(e) = actions[6] else { panic!("experiment") };
+    assert_eq!((e.duration.as_deref(), e.templates.len(), e.analyses[0].template_name.as_str()), (Some("5m"), 1, "error-rate"));
+    assert_eq!(actions[8], &CanaryStep::Pause { duration: None });
+    assert_eq!(c.steps[3].pos.line, 55);
+}
+
+#[test]
+fn merge_keys_copy_a_metric_and_spans_point_at_fields() {
+    use manifest::{IntOrString, Provider};
+    let m = load("canary.yaml");
+    let metrics = &m.analysis_templates[0].spec.metrics;
+    assert_eq!(metrics.len(), 2);
+    assert_eq!(metrics[1].name, "error-rate-strict");
+    assert_eq!(metrics[1].failure_limit, Some(IntOrString::Int(0)));
+    assert_eq!(metrics[1].count, Some(IntOrString::Int(5)));
+    assert_eq!(metrics[0].interval.as_deref(), Some("1m"));
+    let Provider::Prometheus(p) = &metrics[0].provider else { panic!("prometheus") };
+    assert!(p.query.starts_with("sum(rate("));
+    let s = metrics[0].spans;
+    assert_eq!(s.metric.line, 99);
+    assert_eq!(s.interval.map(|p| p.line), Some(100));
+    assert_eq!(s.success_condition.map(|p| (p.line, p.column)), Some((103, 25)));
+    // A block scalar (`query: |`) is located at its first content line.
+    assert_eq!(s.query.map(|p| p.line), Some(108));
+}
+
+#[test]
+fn blue_green_fixture_has_defaults_and_other_providers() {
+    use manifest::Provider;
+    let m = load("bluegreen.yaml");
+    let r = &m.rollouts[0];
+    assert_eq!(r.replicas, 1, "replicas default");
+    let bg = r.strategy.blue_green.as_ref().expect("blueGreen");
+    assert!(bg.auto_promotion_enabled, "autoPromotionEnabled default");
+    assert_eq!(bg.auto_promotion_seconds, Some(120));
+    assert_eq!(bg.preview_replica_count, Some(1));
+    assert_eq!(bg.post_promotion_analysis.as_ref().map(|a| a.args[0].value.as_deref()), Some(Some("payments-active")));
+    let metrics = &m.analysis_templates[0].spec.metrics;
+    assert!(matches!(&metrics[0].provider, Provider::Prometheus(p) if p.timeout == Some(10)));
+    assert!(matches!(&metrics[1].provider, Provider::Other { name, .. } if name == "web"));
+}
+
+#[test]
+fn nested_templates_flatten_in_argo_order() {
+    let mut m = load("nested-templates.yaml");
+    m.extend(load("cluster-template.yaml"));
+    assert_eq!((m.analysis_templates.len(), m.cluster_analysis_templates.len()), (2, 1));
+    let analysis = manifest::RolloutAnalysis {
+        templates: vec![
+            manifest::TemplateRef { template_name: "cluster-child".into(), cluster_scope: true },
+            manifest::TemplateRef { template_name: "parent".into(), cluster_scope: false },
+        ],
+        ..Default::default()
+    };
+    let flat = manifest::flatten(&analysis, &m).expect("flatten");
+    let names: Vec<&str> = flat.metrics.iter().map(|x| x.name.as_str()).collect();
+    assert_eq!(names, ["parent-metric", "child-metric", "cluster-metric"]);
+    assert_eq!(flat.dry_run.len(), 1);
+    assert_eq!(flat.measurement_retention[0].limit, 20);
+    let args: Vec<(&str, Option<&str>)> = flat.args.iter().map(|a| (a.name.as_str(), a.value.as_deref())).collect();
+    assert_eq!(args, [("service", Some("api")), ("api-token", None)]);
+    let resolved = manifest::resolve_args(&flat.args, &[], &[]).expect("secret counts as a source");
+    assert_eq!(resolved.unresolved(), ["api-token"]);
+    let overridden = manifest::resolve_args(&flat.args, &[], &[("api-token".into(), "t0k".into())]).expect("override");
+    assert!(overridden.unresolved().is_empty());
+    let rendered = manifest::render_metric(&flat.metrics[0], &overridden.args).expect("render");
+    let manifest::Provider::Prometheus(p) = rendered.provider else { panic!("prometheus") };
+    assert_eq!(p.query, "up{service=\"api\"}");
+}
+
+#[test]
+fn canary_fixture_renders_with_rollout_args_and_overrides() {
+    let m = load("canary.yaml");
+    let c = m.rollouts[0].strategy.canary.as_ref().expect("canary");
+    let bg = &c.analysis.as_ref().expect("background").analysis;
+    let flat = manifest::flatten(bg, &m).expect("flatten");
+    let resolved = manifest::resolve_args(&flat.args, &bg.args, &[]).expect("resolve");
+    assert_eq!(resolved.unresolved(), ["hash"], "podTemplateHashValue cannot be read offline");
+    let err = manifest::render_metric(&flat.metrics[0], &resolved.args).expect_err("hash unresolved");
+    assert_eq!(err, "argument \"hash\" was not supplied");
+    let overrides = [("hash".to_string(), "abc123".to_string()), ("threshold".to_string(), "0.01".to_string())];
+    let resolved = manifest::resolve_args(&flat.args, &bg.args, &overrides).expect("resolve");
+    let metric = manifest::render_metric(&flat.metrics[0], &resolved.args).expect("render");
+    assert_eq!(metric.success_condition.as_deref(), Some("result[0] < 0.01"));
+    let manifest::Provider::Prometheus(p) = metric.provider else { panic!("prometheus") };
+    assert!(p.query.contains("service=\"checkout\",code") && p.query.contains("{service=\"checkout\"}[5m]"));
+}
+
+#[test]
+fn input_errors_are_located() {
+    let cases: &[(&str, u32, &str)] = &[
+        ("bad-yaml.yaml", 0, "YAML syntax error"),
+        ("wrong-type-count.yaml", 8, "spec.metrics[0].count: wrong type: expected integer or string, found array"),
+        ("wrong-type-steps.yaml", 8, "spec.strategy.canary.steps: wrong type: expected array, found object"),
+        ("unknown-field.yaml", 8, "spec.metrics[0]: unknown field \"successCondtion\""),
+        ("helm.yaml", 1, "Helm template"),
+    ];
+    for (file, line, text) in cases {
+        let e = load_err(file);
+        assert!(e.message.contains(text), "{file}: {e}");
+        if *line > 0 {
+            assert_eq!(e.line, *line, "{file}: {e}");
+        }
+        let shown = e.to_string();
+        assert!(shown.starts_with(&format!("{}:{}:{}: ", fixture(file).display(), e.line, e.column)), "{shown}");
+    }
+}
+
+#[test]
+fn unknown_fields_warn_when_asked() {
+    let m = manifest::load_file_with(&fixture("unknown-field.yaml"), WARN).expect("loads");
+    assert_eq!(m.warnings.len(), 1);
+    assert_eq!((m.warnings[0].line, m.warnings[0].column), (8, 7));
+    assert_eq!(m.analysis_templates[0].spec.metrics[0].success_condition, None);
+}
