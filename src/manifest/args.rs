@@ -191,3 +191,7 @@ pub fn resolve_args(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+#[path = "args_tests.rs"]
+mod tests;

@@ -167,7 +167,7 @@ mod tests {
             ("1.5", "time: missing unit in duration \"1.5\""),
         ];
         for (text, msg) in bad {
-            assert_eq!(parse_go_duration(text).as_deref(), Err(*msg), "{text}");
+            assert_eq!(parse_go_duration(text), Err(msg.to_string()), "{text}");
         }
         assert_eq!(parse_go_duration_ms("1.5s"), Ok(Duration::from_millis(1500)));
     }

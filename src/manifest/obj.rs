@@ -185,6 +185,13 @@ pub fn type_error(cx: &Ctx, path: &str, node: &Node, want: &str) -> ManifestErro
 pub fn as_str(cx: &Ctx, path: &str, node: &Node) -> Result<String> {
     match &node.value {
         Value::Str(s) => Ok(s.clone()),
+        Value::Bool(_) => {
+            let mut e = type_error(cx, path, node, "string");
+            e.message.push_str(
+                " (YAML reads unquoted y/n/yes/no/on/off/true/false as booleans: quote the value)",
+            );
+            Err(e)
+        }
         _ => Err(type_error(cx, path, node, "string")),
     }
 }

@@ -138,3 +138,7 @@ impl Renderer<'_> {
         Node { pos: n.pos, value }
     }
 }
+
+#[cfg(test)]
+#[path = "template_tests.rs"]
+mod tests;
