@@ -47,7 +47,10 @@ fn corpus_dir() -> Option<PathBuf> {
     if shared.join("real-world/files").is_dir() {
         Some(shared)
     } else {
-        common::skip(common::Needs::Shared, "real-world corpus not found; manifest corpus tests not run");
+        common::skip(
+            common::Needs::Shared,
+            "real-world corpus not found; manifest corpus tests not run",
+        );
         None
     }
 }
@@ -108,9 +111,11 @@ fn real_world_files_load_or_are_reported_as_helm_templates() {
                 loaded += 1;
                 let has_rollout = row.kinds.contains("Rollout");
                 let has_template = row.kinds.contains("AnalysisTemplate");
-                if has_rollout != !m.rollouts.is_empty()
-                    || has_template
-                        != !(m.analysis_templates.is_empty() && m.cluster_analysis_templates.is_empty())
+                let found_rollout = !m.rollouts.is_empty();
+                let found_template =
+                    !(m.analysis_templates.is_empty() && m.cluster_analysis_templates.is_empty());
+                if has_rollout != found_rollout
+                    || has_template != found_template
                     || metric_count(&m) != row.metrics
                 {
                     problems.push(format!(
@@ -135,7 +140,9 @@ fn real_world_files_load_or_are_reported_as_helm_templates() {
 }
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/manifests").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/manifests")
+        .join(name)
 }
 
 fn load(name: &str) -> Manifests {
@@ -153,7 +160,10 @@ fn canary_fixture_decodes_steps_and_analyses() {
     assert_eq!(m.rollouts.len(), 1);
     assert_eq!(m.analysis_templates.len(), 1);
     let r = &m.rollouts[0];
-    assert_eq!((r.name.as_str(), r.namespace.as_deref(), r.replicas), ("checkout", Some("shop"), 5));
+    assert_eq!(
+        (r.name.as_str(), r.namespace.as_deref(), r.replicas),
+        ("checkout", Some("shop"), 5)
+    );
     assert_eq!(r.source.pos.line, 10);
     let c = r.strategy.canary.as_ref().expect("canary");
     assert!(r.strategy.blue_green.is_none());
@@ -166,19 +176,44 @@ fn canary_fixture_decodes_steps_and_analyses() {
     let bg = c.analysis.as_ref().expect("background analysis");
     assert_eq!(bg.starting_step, Some(2));
     assert_eq!(bg.analysis.args.len(), 2);
-    let actions: Vec<&CanaryStep> = c.steps.iter().map(|s| s.action().expect("one action")).collect();
+    let actions: Vec<&CanaryStep> = c
+        .steps
+        .iter()
+        .map(|s| s.action().expect("one action"))
+        .collect();
     assert_eq!(actions.len(), 9);
     assert_eq!(actions[0], &CanaryStep::SetWeight(10));
-    assert_eq!(actions[1], &CanaryStep::Pause { duration: Some(PauseDuration::Seconds(30)) });
+    assert_eq!(
+        actions[1],
+        &CanaryStep::Pause {
+            duration: Some(PauseDuration::Seconds(30))
+        }
+    );
     assert!(matches!(actions[2], CanaryStep::SetCanaryScale(s) if s.weight == Some(20)));
-    let CanaryStep::Analysis(a) = actions[3] else { panic!("analysis step") };
+    let CanaryStep::Analysis(a) = actions[3] else {
+        panic!("analysis step")
+    };
     assert_eq!(a.templates.len(), 2);
     assert!(a.templates[1].cluster_scope);
     assert_eq!(a.args[1].value, None, "threshold written without a value");
     assert!(matches!(actions[4], CanaryStep::SetHeaderRoute(_)));
-    assert_eq!(actions[5], &CanaryStep::Pause { duration: Some(PauseDuration::Text("1m30s".into())) });
-    let CanaryStep::Experiment(e) = actions[6] else { panic!("experiment") };
-    assert_eq!((e.duration.as_deref(), e.templates.len(), e.analyses[0].template_name.as_str()), (Some("5m"), 1, "error-rate"));
+    assert_eq!(
+        actions[5],
+        &CanaryStep::Pause {
+            duration: Some(PauseDuration::Text("1m30s".into()))
+        }
+    );
+    let CanaryStep::Experiment(e) = actions[6] else {
+        panic!("experiment")
+    };
+    assert_eq!(
+        (
+            e.duration.as_deref(),
+            e.templates.len(),
+            e.analyses[0].template_name.as_str()
+        ),
+        (Some("5m"), 1, "error-rate")
+    );
     assert_eq!(actions[8], &CanaryStep::Pause { duration: None });
     assert_eq!(c.steps[3].pos.line, 55);
 }
@@ -193,12 +228,17 @@ fn merge_keys_copy_a_metric_and_spans_point_at_fields() {
     assert_eq!(metrics[1].failure_limit, Some(IntOrString::Int(0)));
     assert_eq!(metrics[1].count, Some(IntOrString::Int(5)));
     assert_eq!(metrics[0].interval.as_deref(), Some("1m"));
-    let Provider::Prometheus(p) = &metrics[0].provider else { panic!("prometheus") };
+    let Provider::Prometheus(p) = &metrics[0].provider else {
+        panic!("prometheus")
+    };
     assert!(p.query.starts_with("sum(rate("));
     let s = metrics[0].spans;
     assert_eq!(s.metric.line, 99);
     assert_eq!(s.interval.map(|p| p.line), Some(100));
-    assert_eq!(s.success_condition.map(|p| (p.line, p.column)), Some((103, 25)));
+    assert_eq!(
+        s.success_condition.map(|p| (p.line, p.column)),
+        Some((103, 25))
+    );
     // A block scalar (`query: |`) is located at its first content line.
     assert_eq!(s.query.map(|p| p.line), Some(108));
 }
@@ -213,7 +253,12 @@ fn blue_green_fixture_has_defaults_and_other_providers() {
     assert!(bg.auto_promotion_enabled, "autoPromotionEnabled default");
     assert_eq!(bg.auto_promotion_seconds, Some(120));
     assert_eq!(bg.preview_replica_count, Some(1));
-    assert_eq!(bg.post_promotion_analysis.as_ref().map(|a| a.args[0].value.as_deref()), Some(Some("payments-active")));
+    assert_eq!(
+        bg.post_promotion_analysis
+            .as_ref()
+            .map(|a| a.args[0].value.as_deref()),
+        Some(Some("payments-active"))
+    );
     let metrics = &m.analysis_templates[0].spec.metrics;
     assert!(matches!(&metrics[0].provider, Provider::Prometheus(p) if p.timeout == Some(10)));
     assert!(matches!(&metrics[1].provider, Provider::Other { name, .. } if name == "web"));
@@ -223,11 +268,23 @@ fn blue_green_fixture_has_defaults_and_other_providers() {
 fn nested_templates_flatten_in_argo_order() {
     let mut m = load("nested-templates.yaml");
     m.extend(load("cluster-template.yaml"));
-    assert_eq!((m.analysis_templates.len(), m.cluster_analysis_templates.len()), (2, 1));
+    assert_eq!(
+        (
+            m.analysis_templates.len(),
+            m.cluster_analysis_templates.len()
+        ),
+        (2, 1)
+    );
     let analysis = manifest::RolloutAnalysis {
         templates: vec![
-            manifest::TemplateRef { template_name: "cluster-child".into(), cluster_scope: true },
-            manifest::TemplateRef { template_name: "parent".into(), cluster_scope: false },
+            manifest::TemplateRef {
+                template_name: "cluster-child".into(),
+                cluster_scope: true,
+            },
+            manifest::TemplateRef {
+                template_name: "parent".into(),
+                cluster_scope: false,
+            },
         ],
         ..Default::default()
     };
@@ -236,14 +293,21 @@ fn nested_templates_flatten_in_argo_order() {
     assert_eq!(names, ["parent-metric", "child-metric", "cluster-metric"]);
     assert_eq!(flat.dry_run.len(), 1);
     assert_eq!(flat.measurement_retention[0].limit, 20);
-    let args: Vec<(&str, Option<&str>)> = flat.args.iter().map(|a| (a.name.as_str(), a.value.as_deref())).collect();
+    let args: Vec<(&str, Option<&str>)> = flat
+        .args
+        .iter()
+        .map(|a| (a.name.as_str(), a.value.as_deref()))
+        .collect();
     assert_eq!(args, [("service", Some("api")), ("api-token", None)]);
     let resolved = manifest::resolve_args(&flat.args, &[], &[]).expect("secret counts as a source");
     assert_eq!(resolved.unresolved(), ["api-token"]);
-    let overridden = manifest::resolve_args(&flat.args, &[], &[("api-token".into(), "t0k".into())]).expect("override");
+    let overridden = manifest::resolve_args(&flat.args, &[], &[("api-token".into(), "t0k".into())])
+        .expect("override");
     assert!(overridden.unresolved().is_empty());
     let rendered = manifest::render_metric(&flat.metrics[0], &overridden.args).expect("render");
-    let manifest::Provider::Prometheus(p) = rendered.provider else { panic!("prometheus") };
+    let manifest::Provider::Prometheus(p) = rendered.provider else {
+        panic!("prometheus")
+    };
     assert_eq!(p.query, "up{service=\"api\"}");
 }
 
@@ -254,24 +318,52 @@ fn canary_fixture_renders_with_rollout_args_and_overrides() {
     let bg = &c.analysis.as_ref().expect("background").analysis;
     let flat = manifest::flatten(bg, &m).expect("flatten");
     let resolved = manifest::resolve_args(&flat.args, &bg.args, &[]).expect("resolve");
-    assert_eq!(resolved.unresolved(), ["hash"], "podTemplateHashValue cannot be read offline");
-    let err = manifest::render_metric(&flat.metrics[0], &resolved.args).expect_err("hash unresolved");
+    assert_eq!(
+        resolved.unresolved(),
+        ["hash"],
+        "podTemplateHashValue cannot be read offline"
+    );
+    let err =
+        manifest::render_metric(&flat.metrics[0], &resolved.args).expect_err("hash unresolved");
     assert_eq!(err, "argument \"hash\" was not supplied");
-    let overrides = [("hash".to_string(), "abc123".to_string()), ("threshold".to_string(), "0.01".to_string())];
+    let overrides = [
+        ("hash".to_string(), "abc123".to_string()),
+        ("threshold".to_string(), "0.01".to_string()),
+    ];
     let resolved = manifest::resolve_args(&flat.args, &bg.args, &overrides).expect("resolve");
     let metric = manifest::render_metric(&flat.metrics[0], &resolved.args).expect("render");
-    assert_eq!(metric.success_condition.as_deref(), Some("result[0] < 0.01"));
-    let manifest::Provider::Prometheus(p) = metric.provider else { panic!("prometheus") };
-    assert!(p.query.contains("service=\"checkout\",code") && p.query.contains("{service=\"checkout\"}[5m]"));
+    assert_eq!(
+        metric.success_condition.as_deref(),
+        Some("result[0] < 0.01")
+    );
+    let manifest::Provider::Prometheus(p) = metric.provider else {
+        panic!("prometheus")
+    };
+    assert!(
+        p.query.contains("service=\"checkout\",code")
+            && p.query.contains("{service=\"checkout\"}[5m]")
+    );
 }
 
 #[test]
 fn input_errors_are_located() {
     let cases: &[(&str, u32, &str)] = &[
         ("bad-yaml.yaml", 0, "YAML syntax error"),
-        ("wrong-type-count.yaml", 8, "spec.metrics[0].count: wrong type: expected integer or string, found array"),
-        ("wrong-type-steps.yaml", 8, "spec.strategy.canary.steps: wrong type: expected array, found object"),
-        ("unknown-field.yaml", 8, "spec.metrics[0]: unknown field \"successCondtion\""),
+        (
+            "wrong-type-count.yaml",
+            8,
+            "spec.metrics[0].count: wrong type: expected integer or string, found array",
+        ),
+        (
+            "wrong-type-steps.yaml",
+            8,
+            "spec.strategy.canary.steps: wrong type: expected array, found object",
+        ),
+        (
+            "unknown-field.yaml",
+            8,
+            "spec.metrics[0]: unknown field \"successCondtion\"",
+        ),
         ("helm.yaml", 1, "Helm template"),
     ];
     for (file, line, text) in cases {
@@ -281,7 +373,15 @@ fn input_errors_are_located() {
             assert_eq!(e.line, *line, "{file}: {e}");
         }
         let shown = e.to_string();
-        assert!(shown.starts_with(&format!("{}:{}:{}: ", fixture(file).display(), e.line, e.column)), "{shown}");
+        assert!(
+            shown.starts_with(&format!(
+                "{}:{}:{}: ",
+                fixture(file).display(),
+                e.line,
+                e.column
+            )),
+            "{shown}"
+        );
     }
 }
 
@@ -290,5 +390,8 @@ fn unknown_fields_warn_when_asked() {
     let m = manifest::load_file_with(&fixture("unknown-field.yaml"), WARN).expect("loads");
     assert_eq!(m.warnings.len(), 1);
     assert_eq!((m.warnings[0].line, m.warnings[0].column), (8, 7));
-    assert_eq!(m.analysis_templates[0].spec.metrics[0].success_condition, None);
+    assert_eq!(
+        m.analysis_templates[0].spec.metrics[0].success_condition,
+        None
+    );
 }

@@ -35,7 +35,12 @@ pub fn flatten(
     manifests: &Manifests,
 ) -> Result<FlatAnalysis, AnalysisSpecError> {
     let (mut namespaced, mut cluster) = (Vec::new(), Vec::new());
-    collect(&analysis.templates, manifests, &mut namespaced, &mut cluster)?;
+    collect(
+        &analysis.templates,
+        manifests,
+        &mut namespaced,
+        &mut cluster,
+    )?;
     let mut flat = FlatAnalysis::default();
     for t in namespaced.iter().chain(&cluster) {
         flat.templates.push((t.kind, t.name.clone()));
@@ -80,9 +85,17 @@ fn collect<'a>(
 ) -> Result<(), AnalysisSpecError> {
     for r in refs {
         let (pool, list, kind) = if r.cluster_scope {
-            (&manifests.cluster_analysis_templates, &mut *cluster, "ClusterAnalysisTemplate")
+            (
+                &manifests.cluster_analysis_templates,
+                &mut *cluster,
+                "ClusterAnalysisTemplate",
+            )
         } else {
-            (&manifests.analysis_templates, &mut *namespaced, "AnalysisTemplate")
+            (
+                &manifests.analysis_templates,
+                &mut *namespaced,
+                "AnalysisTemplate",
+            )
         };
         let template = pool
             .iter()
@@ -187,7 +200,10 @@ pub fn resolve_args(
         .iter()
         .find(|a| a.value.is_none() && a.value_from.is_none())
     {
-        return Err(AnalysisSpecError(format!("args.{} was not resolved", a.name)));
+        return Err(AnalysisSpecError(format!(
+            "args.{} was not resolved",
+            a.name
+        )));
     }
     Ok(out)
 }

@@ -46,17 +46,83 @@ fn resolve_args_rules() {
     );
     let o = |n: &str, v: &str| (n.to_string(), v.to_string());
     let cases: Vec<Case> = vec![
-        ("template default kept", vec![arg("a", Some("1"))], vec![], vec![], Ok(vec![("a", Some("1"))])),
-        ("rollout value replaces default", vec![arg("a", Some("1"))], vec![arg("a", Some("2"))], vec![], Ok(vec![("a", Some("2"))])),
-        ("rollout arg without value means empty", vec![arg("a", Some("1"))], vec![arg("a", None)], vec![], Ok(vec![("a", Some(""))])),
-        ("undeclared rollout arg dropped", vec![arg("a", Some("1"))], vec![arg("b", Some("2"))], vec![], Ok(vec![("a", Some("1"))])),
-        ("missing value", vec![arg("a", None)], vec![], vec![], Err("args.a was not resolved")),
-        ("rollout supplies missing value", vec![arg("a", None)], vec![arg("a", Some("x"))], vec![], Ok(vec![("a", Some("x"))])),
-        ("secret counts as a source", vec![from("a", secret())], vec![], vec![], Ok(vec![("a", None)])),
-        ("rollout valueFrom stays unresolved", vec![arg("a", Some("1"))], vec![from("a", hash.clone())], vec![], Ok(vec![("a", None)])),
-        ("override beats rollout and template", vec![arg("a", Some("1"))], vec![arg("a", Some("2"))], vec![o("a", "3")], Ok(vec![("a", Some("3"))])),
-        ("override replaces valueFrom", vec![from("a", secret())], vec![], vec![o("a", "tok")], Ok(vec![("a", Some("tok"))])),
-        ("override supplies missing value", vec![arg("a", None)], vec![], vec![o("a", "v")], Ok(vec![("a", Some("v"))])),
+        (
+            "template default kept",
+            vec![arg("a", Some("1"))],
+            vec![],
+            vec![],
+            Ok(vec![("a", Some("1"))]),
+        ),
+        (
+            "rollout value replaces default",
+            vec![arg("a", Some("1"))],
+            vec![arg("a", Some("2"))],
+            vec![],
+            Ok(vec![("a", Some("2"))]),
+        ),
+        (
+            "rollout arg without value means empty",
+            vec![arg("a", Some("1"))],
+            vec![arg("a", None)],
+            vec![],
+            Ok(vec![("a", Some(""))]),
+        ),
+        (
+            "undeclared rollout arg dropped",
+            vec![arg("a", Some("1"))],
+            vec![arg("b", Some("2"))],
+            vec![],
+            Ok(vec![("a", Some("1"))]),
+        ),
+        (
+            "missing value",
+            vec![arg("a", None)],
+            vec![],
+            vec![],
+            Err("args.a was not resolved"),
+        ),
+        (
+            "rollout supplies missing value",
+            vec![arg("a", None)],
+            vec![arg("a", Some("x"))],
+            vec![],
+            Ok(vec![("a", Some("x"))]),
+        ),
+        (
+            "secret counts as a source",
+            vec![from("a", secret())],
+            vec![],
+            vec![],
+            Ok(vec![("a", None)]),
+        ),
+        (
+            "rollout valueFrom stays unresolved",
+            vec![arg("a", Some("1"))],
+            vec![from("a", hash.clone())],
+            vec![],
+            Ok(vec![("a", None)]),
+        ),
+        (
+            "override beats rollout and template",
+            vec![arg("a", Some("1"))],
+            vec![arg("a", Some("2"))],
+            vec![o("a", "3")],
+            Ok(vec![("a", Some("3"))]),
+        ),
+        (
+            "override replaces valueFrom",
+            vec![from("a", secret())],
+            vec![],
+            vec![o("a", "tok")],
+            Ok(vec![("a", Some("tok"))]),
+        ),
+        (
+            "override supplies missing value",
+            vec![arg("a", None)],
+            vec![],
+            vec![o("a", "v")],
+            Ok(vec![("a", Some("v"))]),
+        ),
     ];
     for (what, template, rollout, overrides, want) in cases {
         let got = resolve_args(&template, &rollout, &overrides);
@@ -66,11 +132,19 @@ fn resolve_args_rules() {
             (got, want) => panic!("{what}: got {got:?}, want {want:?}"),
         }
     }
-    let r = resolve_args(&[arg("a", None)], &[arg("zz", Some("1"))], &[("yy".into(), "2".into())])
-        .expect_err("a unresolved");
+    let r = resolve_args(
+        &[arg("a", None)],
+        &[arg("zz", Some("1"))],
+        &[("yy".into(), "2".into())],
+    )
+    .expect_err("a unresolved");
     assert_eq!(r.0, "args.a was not resolved");
-    let ok = resolve_args(&[arg("a", Some("1"))], &[arg("zz", Some("1"))], &[("yy".into(), "2".into())])
-        .expect("resolves");
+    let ok = resolve_args(
+        &[arg("a", Some("1"))],
+        &[arg("zz", Some("1"))],
+        &[("yy".into(), "2".into())],
+    )
+    .expect("resolves");
     assert_eq!(ok.ignored, ["zz", "yy"]);
 }
 
@@ -127,13 +201,17 @@ fn refs(names: &[&str]) -> RolloutAnalysis {
 #[test]
 fn flatten_rules() {
     let m = load_str(TEMPLATES, "t.yaml").expect("loads");
-    let cases: &[(&[&str], Result<&[&str], &str>)] = &[
+    type Case<'a> = (&'a [&'a str], Result<&'a [&'a str], &'a str>);
+    let cases: &[Case] = &[
         (&["a"], Ok(&["m1", "m3"])),
         (&["cluster:c", "a"], Ok(&["m1", "m3", "mc"])),
         (&["a", "a", "nested"], Ok(&["m1", "m3"])),
         (&["nested", "a"], Ok(&["m3", "m1"])),
         (&["a", "dup"], Err("two metrics have the same name 'm1'")),
-        (&["a", "b"], Err("Argument `x` specified multiple times with different values: '1', '2'")),
+        (
+            &["a", "b"],
+            Err("Argument `x` specified multiple times with different values: '1', '2'"),
+        ),
         (&["missing"], Err("AnalysisTemplate 'missing' not found")),
         (&["cluster:a"], Err("ClusterAnalysisTemplate 'a' not found")),
     ];
@@ -150,11 +228,17 @@ fn flatten_rules() {
     }
     // A nil value never replaces a set one; a set value fills a nil one.
     let f = flatten(&refs(&["a"]), &m).expect("flatten");
-    let args: Vec<_> = f.args.iter().map(|a| (a.name.as_str(), a.value.as_deref())).collect();
+    let args: Vec<_> = f
+        .args
+        .iter()
+        .map(|a| (a.name.as_str(), a.value.as_deref()))
+        .collect();
     assert_eq!(args, [("x", Some("1")), ("y", Some("from-nested"))]);
     // The Rollout's dryRun rules are appended; a duplicate is an error.
     let mut r = refs(&["a"]);
-    r.dry_run.push(DryRun { metric_name: "m3".into() });
+    r.dry_run.push(DryRun {
+        metric_name: "m3".into(),
+    });
     assert_eq!(
         flatten(&r, &m).expect_err("duplicate rule").0,
         "two Dry-Run metric rules have the same name 'm3'"

@@ -29,10 +29,7 @@ const SPEC_FIELDS: &[&str] = &[
 ];
 
 /// The parts of `spec` a simulator reads: (replicas, paused, progressDeadlineSeconds, strategy).
-pub fn rollout_spec(
-    cx: &Ctx,
-    node: &Node,
-) -> Result<(i64, bool, Option<i64>, RolloutStrategy)> {
+pub fn rollout_spec(cx: &Ctx, node: &Node) -> Result<(i64, bool, Option<i64>, RolloutStrategy)> {
     let o = Obj::new(cx, "spec", node, SPEC_FIELDS)?;
     let strategy = match o.get("strategy") {
         None => RolloutStrategy::default(),
@@ -92,7 +89,10 @@ fn canary(cx: &Ctx, node: &Node) -> Result<CanaryStrategy> {
         stable_service: o.str("stableService")?,
         steps: o.list("steps", |p, n| step(cx, p, n))?,
         analysis,
-        traffic_routing: o.get("trafficRouting").map(|n| traffic_routing(cx, n)).transpose()?,
+        traffic_routing: o
+            .get("trafficRouting")
+            .map(|n| traffic_routing(cx, n))
+            .transpose()?,
         max_surge: o.int_or_string("maxSurge")?,
         max_unavailable: o.int_or_string("maxUnavailable")?,
         scale_down_delay_seconds: o.int("scaleDownDelaySeconds")?,
@@ -147,15 +147,26 @@ fn pause(cx: &Ctx, path: &str, node: &Node) -> Result<CanaryStep> {
     let o = Obj::new(cx, path, node, &["duration"])?;
     let duration = match o.get("duration") {
         None => None,
-        Some(Node { value: Value::Int(i), .. }) => Some(PauseDuration::Seconds(*i)),
-        Some(Node { value: Value::Str(s), .. }) => Some(PauseDuration::Text(s.clone())),
+        Some(Node {
+            value: Value::Int(i),
+            ..
+        }) => Some(PauseDuration::Seconds(*i)),
+        Some(Node {
+            value: Value::Str(s),
+            ..
+        }) => Some(PauseDuration::Text(s.clone())),
         Some(n) => return Err(type_error(cx, &o.child("duration"), n, "integer or string")),
     };
     Ok(CanaryStep::Pause { duration })
 }
 
 fn set_canary_scale(cx: &Ctx, path: &str, node: &Node) -> Result<SetCanaryScale> {
-    let o = Obj::new(cx, path, node, &["weight", "replicas", "matchTrafficWeight"])?;
+    let o = Obj::new(
+        cx,
+        path,
+        node,
+        &["weight", "replicas", "matchTrafficWeight"],
+    )?;
     Ok(SetCanaryScale {
         weight: o.int("weight")?,
         replicas: o.int("replicas")?,
@@ -168,7 +179,13 @@ fn experiment(cx: &Ctx, path: &str, node: &Node) -> Result<Experiment> {
         cx,
         path,
         node,
-        &["duration", "templates", "analyses", "dryRun", "analysisRunMetadata"],
+        &[
+            "duration",
+            "templates",
+            "analyses",
+            "dryRun",
+            "analysisRunMetadata",
+        ],
     )?;
     Ok(Experiment {
         duration: o.str("duration")?,
@@ -178,7 +195,13 @@ fn experiment(cx: &Ctx, path: &str, node: &Node) -> Result<Experiment> {
                 cx,
                 p,
                 n,
-                &["name", "templateName", "clusterScope", "args", "requiredForCompletion"],
+                &[
+                    "name",
+                    "templateName",
+                    "clusterScope",
+                    "args",
+                    "requiredForCompletion",
+                ],
             )?;
             Ok(ExperimentAnalysis {
                 name: a.req_str("name")?,

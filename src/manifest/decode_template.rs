@@ -29,7 +29,13 @@ pub fn template_spec(cx: &Ctx, path: &str, node: &Node) -> Result<AnalysisTempla
         cx,
         path,
         node,
-        &["metrics", "args", "dryRun", "measurementRetention", "templates"],
+        &[
+            "metrics",
+            "args",
+            "dryRun",
+            "measurementRetention",
+            "templates",
+        ],
     )?;
     Ok(AnalysisTemplateSpec {
         metrics: o.list("metrics", |p, n| metric(cx, p, n))?,
@@ -89,13 +95,13 @@ pub fn metric(cx: &Ctx, path: &str, node: &Node) -> Result<Metric> {
     })
 }
 
-fn provider(
-    cx: &Ctx,
-    path: &str,
-    node: &Node,
-) -> Result<(Provider, Option<super::node::Pos>)> {
+fn provider(cx: &Ctx, path: &str, node: &Node) -> Result<(Provider, Option<super::node::Pos>)> {
     let o = Obj::new(cx, path, node, PROVIDERS)?;
-    let names: Vec<&str> = o.keys().filter(|(_, v)| v.value != Value::Null).map(|(k, _)| k).collect();
+    let names: Vec<&str> = o
+        .keys()
+        .filter(|(_, v)| v.value != Value::Null)
+        .map(|(k, _)| k)
+        .collect();
     match names.as_slice() {
         [] => Ok((Provider::None, None)),
         ["prometheus"] => {
@@ -121,7 +127,15 @@ fn prometheus(cx: &Ctx, path: &str, node: &Node) -> Result<(Provider, Option<sup
         cx,
         path,
         node,
-        &["address", "query", "authentication", "timeout", "insecure", "headers", "rangeQuery"],
+        &[
+            "address",
+            "query",
+            "authentication",
+            "timeout",
+            "insecure",
+            "headers",
+            "rangeQuery",
+        ],
     )?;
     let range_query = match o.get("rangeQuery") {
         None => None,
@@ -167,7 +181,12 @@ pub fn argument(cx: &Ctx, path: &str, node: &Node) -> Result<Argument> {
 }
 
 fn value_from(cx: &Ctx, path: &str, node: &Node) -> Result<ValueFrom> {
-    let o = Obj::new(cx, path, node, &["secretKeyRef", "fieldRef", "podTemplateHashValue"])?;
+    let o = Obj::new(
+        cx,
+        path,
+        node,
+        &["secretKeyRef", "fieldRef", "podTemplateHashValue"],
+    )?;
     if let Some(n) = o.get("secretKeyRef") {
         let s = Obj::new(cx, &o.child("secretKeyRef"), n, &["name", "key"])?;
         return Ok(ValueFrom::SecretKeyRef {

@@ -77,7 +77,10 @@ pub fn parse_go_duration(orig: &str) -> Result<i64, String> {
             u => return Err(format!("time: unknown unit \"{u}\" in duration \"{orig}\"")),
         };
         s = &s[unit_len..];
-        v = v.checked_mul(unit).filter(|v| *v <= 1 << 63).ok_or_else(invalid)?;
+        v = v
+            .checked_mul(unit)
+            .filter(|v| *v <= 1 << 63)
+            .ok_or_else(invalid)?;
         if frac > 0 {
             v += (frac as f64 * (unit as f64 / scale)) as u64;
             if v > 1 << 63 {
@@ -169,7 +172,10 @@ mod tests {
         for (text, msg) in bad {
             assert_eq!(parse_go_duration(text), Err(msg.to_string()), "{text}");
         }
-        assert_eq!(parse_go_duration_ms("1.5s"), Ok(Duration::from_millis(1500)));
+        assert_eq!(
+            parse_go_duration_ms("1.5s"),
+            Ok(Duration::from_millis(1500))
+        );
     }
 
     #[test]

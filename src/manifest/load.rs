@@ -130,13 +130,24 @@ fn document(cx: &Ctx, doc: &Node, out: &mut Manifests) -> Result<()> {
 }
 
 /// Strict top level; `metadata` is read leniently (labels, annotations, ... are free-form).
-fn object_header<'a>(cx: &'a Ctx, doc: &'a Node) -> Result<(String, Option<String>, Option<&'a Node>)> {
-    let top = Obj::new(cx, "", doc, &["apiVersion", "kind", "metadata", "spec", "status"])?;
+fn object_header<'a>(
+    cx: &'a Ctx,
+    doc: &'a Node,
+) -> Result<(String, Option<String>, Option<&'a Node>)> {
+    let top = Obj::new(
+        cx,
+        "",
+        doc,
+        &["apiVersion", "kind", "metadata", "spec", "status"],
+    )?;
     let (name, namespace) = match top.get("metadata") {
         None => (String::new(), None),
         Some(m) => {
             let meta = Obj::lenient(cx, "metadata", m)?;
-            (meta.str("name")?.unwrap_or_default(), meta.str("namespace")?)
+            (
+                meta.str("name")?.unwrap_or_default(),
+                meta.str("namespace")?,
+            )
         }
     };
     Ok((name, namespace, top.get("spec")))
@@ -187,8 +198,21 @@ fn helm_directive_line(text: &str) -> Option<Pos> {
 /// anywhere in the text. `{{args.x}}` is Argo templating, not Helm.
 fn helm_expression(text: &str) -> Option<Pos> {
     const HELM: &[&str] = &[
-        ".", "$", "include ", "template ", "if ", "range ", "with ", "end", "toYaml", "tpl ",
-        "printf ", "default ", "quote ", "\"{{\"", "`",
+        ".",
+        "$",
+        "include ",
+        "template ",
+        "if ",
+        "range ",
+        "with ",
+        "end",
+        "toYaml",
+        "tpl ",
+        "printf ",
+        "default ",
+        "quote ",
+        "\"{{\"",
+        "`",
     ];
     for (i, line) in text.lines().enumerate() {
         let mut rest = line;

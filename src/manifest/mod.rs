@@ -18,7 +18,7 @@ pub use args::{AnalysisSpecError, FlatAnalysis, ResolvedArgs, flatten, resolve_a
 pub use duration::{PauseDuration, parse_go_duration, parse_go_duration_ms};
 pub use error::ManifestError;
 pub use load::{LoadOptions, load_file, load_file_with, load_str, load_str_with};
+pub use node::{Node, Pos, Value};
 pub use obj::UnknownFields;
 pub use template::render_metric;
-pub use node::{Node, Pos, Value};
 pub use types::*;

@@ -157,20 +157,33 @@ mod tests {
     fn scalars_keep_their_yaml_type_and_position() {
         let docs = parse("a: 1\nb: \"1\"\nc:\n  - x\n  - {d: true}\n");
         assert_eq!(docs.len(), 1);
-        let Value::Map(m) = &docs[0].value else { panic!("map") };
+        let Value::Map(m) = &docs[0].value else {
+            panic!("map")
+        };
         assert_eq!(m[0].1.value, Value::Int(1));
         assert_eq!(m[1].1.value, Value::Str("1".into()));
         assert_eq!(m[1].0.pos, Pos { line: 2, column: 1 });
-        let Value::Seq(s) = &m[2].1.value else { panic!("seq") };
+        let Value::Seq(s) = &m[2].1.value else {
+            panic!("seq")
+        };
         assert_eq!(s[1].pos.line, 5);
     }
 
     #[test]
     fn merge_keys_and_multiple_documents() {
-        let docs = parse("base: &b {x: 1, y: 2}\nd:\n  <<: *b\n  y: 3\n---\n# only a comment\n---\nz: 1\n");
-        let Value::Map(m) = &docs[0].value else { panic!("map") };
-        let Value::Map(d) = &m[1].1.value else { panic!("map") };
-        let names: Vec<_> = d.iter().map(|(k, v)| (k.name.as_str(), v.value.clone())).collect();
+        let docs = parse(
+            "base: &b {x: 1, y: 2}\nd:\n  <<: *b\n  y: 3\n---\n# only a comment\n---\nz: 1\n",
+        );
+        let Value::Map(m) = &docs[0].value else {
+            panic!("map")
+        };
+        let Value::Map(d) = &m[1].1.value else {
+            panic!("map")
+        };
+        let names: Vec<_> = d
+            .iter()
+            .map(|(k, v)| (k.name.as_str(), v.value.clone()))
+            .collect();
         assert!(names.contains(&("x", Value::Int(1))));
         assert!(names.contains(&("y", Value::Int(3))), "{names:?}");
         assert!(docs.len() >= 2);

@@ -105,26 +105,36 @@ impl<'a> Obj<'a> {
     }
 
     pub fn str(&self, name: &str) -> Result<Option<String>> {
-        self.get(name).map(|n| as_str(self.cx, &self.child(name), n)).transpose()
+        self.get(name)
+            .map(|n| as_str(self.cx, &self.child(name), n))
+            .transpose()
     }
 
     pub fn req_str(&self, name: &str) -> Result<String> {
         self.str(name)?.ok_or_else(|| {
             self.cx.error(
                 self.pos,
-                format!("{}: missing required field \"{name}\"", display_path(&self.path)),
+                format!(
+                    "{}: missing required field \"{name}\"",
+                    display_path(&self.path)
+                ),
             )
         })
     }
 
     pub fn int(&self, name: &str) -> Result<Option<i64>> {
-        self.get(name).map(|n| as_int(self.cx, &self.child(name), n)).transpose()
+        self.get(name)
+            .map(|n| as_int(self.cx, &self.child(name), n))
+            .transpose()
     }
 
     pub fn bool(&self, name: &str) -> Result<Option<bool>> {
         match self.get(name) {
             None => Ok(None),
-            Some(Node { value: Value::Bool(b), .. }) => Ok(Some(*b)),
+            Some(Node {
+                value: Value::Bool(b),
+                ..
+            }) => Ok(Some(*b)),
             Some(n) => Err(type_error(self.cx, &self.child(name), n, "boolean")),
         }
     }
@@ -132,9 +142,20 @@ impl<'a> Obj<'a> {
     pub fn int_or_string(&self, name: &str) -> Result<Option<IntOrString>> {
         match self.get(name) {
             None => Ok(None),
-            Some(Node { value: Value::Int(i), .. }) => Ok(Some(IntOrString::Int(*i))),
-            Some(Node { value: Value::Str(s), .. }) => Ok(Some(IntOrString::Str(s.clone()))),
-            Some(n) => Err(type_error(self.cx, &self.child(name), n, "integer or string")),
+            Some(Node {
+                value: Value::Int(i),
+                ..
+            }) => Ok(Some(IntOrString::Int(*i))),
+            Some(Node {
+                value: Value::Str(s),
+                ..
+            }) => Ok(Some(IntOrString::Str(s.clone()))),
+            Some(n) => Err(type_error(
+                self.cx,
+                &self.child(name),
+                n,
+                "integer or string",
+            )),
         }
     }
 
@@ -164,7 +185,11 @@ impl<'a> Obj<'a> {
 }
 
 pub fn join(path: &str, name: &str) -> String {
-    if path.is_empty() { name.to_string() } else { format!("{path}.{name}") }
+    if path.is_empty() {
+        name.to_string()
+    } else {
+        format!("{path}.{name}")
+    }
 }
 
 fn display_path(path: &str) -> &str {

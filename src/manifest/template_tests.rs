@@ -88,7 +88,10 @@ fn every_string_field_is_templated() {
 #[test]
 fn nil_argument_is_not_supplied_even_if_unused() {
     let err = render_metric(&metric("up"), &[arg("a", Some("1")), arg("b", None)]);
-    assert_eq!(err.expect_err("b has no value"), "argument \"b\" was not supplied");
+    assert_eq!(
+        err.expect_err("b has no value"),
+        "argument \"b\" was not supplied"
+    );
 }
 
 #[test]
@@ -107,7 +110,10 @@ fn last_unresolved_tag_in_json_field_order_is_reported() {
     m.interval = Some("{{args.i}}".into());
     m.success_condition = Some("{{args.s}}".into());
     m.failure_condition = Some("{{args.f}}".into());
-    assert_eq!(render_metric(&m, &[]).expect_err("x"), "failed to resolve {{args.f}}");
+    assert_eq!(
+        render_metric(&m, &[]).expect_err("x"),
+        "failed to resolve {{args.f}}"
+    );
 }
 
 #[test]
@@ -125,5 +131,8 @@ fn other_providers_are_templated_too() {
     let Provider::Other { raw, .. } = out.provider else {
         panic!("other")
     };
-    assert_eq!(raw.value, crate::manifest::node::Value::Str("http://api/".into()));
+    assert_eq!(
+        raw.value,
+        crate::manifest::node::Value::Str("http://api/".into())
+    );
 }

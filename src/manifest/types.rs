@@ -77,8 +77,13 @@ pub struct Argument {
 /// A `valueFrom` source; none of them can be read offline.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ValueFrom {
-    SecretKeyRef { name: String, key: String },
-    FieldRef { field_path: String },
+    SecretKeyRef {
+        name: String,
+        key: String,
+    },
+    FieldRef {
+        field_path: String,
+    },
     /// `Stable` or `Latest`.
     PodTemplateHashValue(String),
 }
@@ -138,7 +143,10 @@ pub struct MetricSpans {
 pub enum Provider {
     Prometheus(Prometheus),
     /// A provider rollsim cannot evaluate (`web`, `datadog`, `job`, ...), with its raw spec.
-    Other { name: String, raw: Node },
+    Other {
+        name: String,
+        raw: Node,
+    },
     /// `provider: {}` or absent: `no provider specified`.
     None,
     /// More than one provider key: `multiple providers specified`.
@@ -230,7 +238,9 @@ impl Step {
 pub enum CanaryStep {
     SetWeight(i64),
     /// `duration: None` is an indefinite pause.
-    Pause { duration: Option<PauseDuration> },
+    Pause {
+        duration: Option<PauseDuration>,
+    },
     Analysis(RolloutAnalysis),
     SetCanaryScale(SetCanaryScale),
     Experiment(Experiment),
