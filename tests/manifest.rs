@@ -395,3 +395,63 @@ fn unknown_fields_warn_when_asked() {
         None
     );
 }
+
+#[test]
+fn real_world_spot_checks() {
+    use manifest::{CanaryStep, IntOrString, PauseDuration};
+    let Some(shared) = corpus_dir() else { return };
+    let load = |f: &str| {
+        manifest::load_file(&shared.join("real-world/files").join(f))
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+
+    let m = load("23seriy__ARGO-ROLLOUTS-in-action__rollouts__canary-with-analysis.yaml");
+    let r = &m.rollouts[0];
+    assert_eq!((r.name.as_str(), r.replicas), ("scores-api", 3));
+    let c = r.strategy.canary.as_ref().expect("canary");
+    let bg = c.analysis.as_ref().expect("background analysis");
+    assert_eq!(bg.starting_step, Some(1));
+    assert_eq!(bg.analysis.templates[0].template_name, "success-rate");
+    assert_eq!(
+        bg.analysis.args[0].value.as_deref(),
+        Some("scores-api-canary.argo-rollouts-demo.svc.cluster.local:8080")
+    );
+    assert_eq!(c.steps.len(), 7);
+    assert_eq!(
+        c.steps[1].action(),
+        Some(&CanaryStep::Pause {
+            duration: Some(PauseDuration::Text("30s".into()))
+        })
+    );
+
+    let m = load("BrianCLong__summit__deploy__rollouts__analysis__patch-intelgraph-api.yaml");
+    let c = m.rollouts[0].strategy.canary.as_ref().expect("canary");
+    assert_eq!(
+        c.steps[1].action(),
+        Some(&CanaryStep::Pause {
+            duration: Some(PauseDuration::Seconds(120))
+        })
+    );
+
+    let m = load("argoproj__argo-rollouts__examples__appmesh__canary-rollout.yaml");
+    let t = &m.analysis_templates[0];
+    assert_eq!(t.name, "success-rate");
+    let metric = &t.spec.metrics[0];
+    assert_eq!(metric.interval.as_deref(), Some("5m"));
+    assert_eq!(
+        metric.success_condition.as_deref(),
+        Some("result[0] >= 0.99")
+    );
+    assert_eq!(metric.failure_limit, Some(IntOrString::Int(3)));
+    assert_eq!(metric.spans.success_condition.map(|p| p.line), Some(12));
+    let c = m.rollouts[0].strategy.canary.as_ref().expect("canary");
+    assert_eq!(
+        c.traffic_routing.as_ref().and_then(|t| t.router()),
+        Some("appMesh")
+    );
+    assert_eq!(
+        c.steps[1].action(),
+        Some(&CanaryStep::Pause { duration: None })
+    );
+    assert!(c.analysis.is_none(), "the analysis block is only a comment");
+}

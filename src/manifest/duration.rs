@@ -134,6 +134,28 @@ impl PauseDuration {
     }
 }
 
+/// An optional Go-duration field; an empty string means unset, as in Argo.
+fn optional(value: &Option<String>, what: &str) -> Result<Option<Duration>, String> {
+    match value.as_deref() {
+        None | Some("") => Ok(None),
+        Some(s) => parse_go_duration_ms(s)
+            .map(Some)
+            .map_err(|e| format!("invalid {what} string: {e}")),
+    }
+}
+
+impl super::types::Metric {
+    /// `interval`, checked when the run is reconciled (§2.9): `invalid interval string: ...`.
+    pub fn interval_duration(&self) -> Result<Option<Duration>, String> {
+        optional(&self.interval, "interval")
+    }
+
+    /// `initialDelay`; Argo's message says `startDelay` (§2.9).
+    pub fn initial_delay_duration(&self) -> Result<Option<Duration>, String> {
+        optional(&self.initial_delay, "startDelay")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

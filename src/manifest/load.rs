@@ -230,3 +230,7 @@ fn helm_expression(text: &str) -> Option<Pos> {
     }
     None
 }
+
+#[cfg(test)]
+#[path = "load_tests.rs"]
+mod tests;

@@ -11,6 +11,7 @@ mod error;
 mod load;
 pub mod node;
 mod obj;
+mod rollout;
 pub mod template;
 pub mod types;
 
