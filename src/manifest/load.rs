@@ -194,8 +194,8 @@ fn helm_directive_line(text: &str) -> Option<Pos> {
     })
 }
 
-/// The first Helm expression (`{{ .Values.x }}`, `{{ $.Release.Name }}`, `{{ include ...}}`)
-/// anywhere in the text. `{{args.x}}` is Argo templating, not Helm.
+/// The first unquoted Helm expression (`{{ .Values.x }}`, `{{ $.Release.Name }}`,
+/// `{{ include ...}}`). `{{args.x}}` is Argo templating, not Helm.
 fn helm_expression(text: &str) -> Option<Pos> {
     const HELM: &[&str] = &[
         ".",
@@ -218,7 +218,9 @@ fn helm_expression(text: &str) -> Option<Pos> {
         let mut rest = line;
         while let Some(at) = rest.find("{{") {
             let inner = rest[at + 2..].trim_start_matches('-').trim_start();
-            if HELM.iter().any(|h| inner.starts_with(h)) {
+            // Inside a quoted scalar it is plain text that a stray copy left behind.
+            let quoted = line[..line.len() - rest.len() + at].contains(['"', '\'']);
+            if !quoted && HELM.iter().any(|h| inner.starts_with(h)) {
                 let column = line.len() - rest.len() + at + 1;
                 return Some(Pos {
                     line: u32::try_from(i + 1).unwrap_or(0),

@@ -20,9 +20,12 @@ fn helm_detection() {
             None,
         ),
         ("kind: X\nq: 'up{a=\"{{args.a}}\"}'\n", None),
+        // A real error in a file with a quoted stray expression is reported as itself.
+        ("x: \"{{ .Values.a }}\"\ny: [\n", Some((0, 0))),
     ];
     for (text, want) in cases {
         match (load_str(text, "f.yaml"), want) {
+            (Err(e), Some((0, 0))) => assert!(e.message.starts_with("YAML syntax"), "{e}"),
             (Err(e), Some((line, col))) => {
                 assert!(e.message.contains("Helm template"), "{text}: {e}");
                 assert_eq!((e.line, e.column), (*line, *col), "{text}");
