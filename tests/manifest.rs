@@ -364,7 +364,11 @@ fn input_errors_are_located() {
             8,
             "spec.metrics[0]: unknown field \"successCondtion\"",
         ),
-        ("helm.yaml", 1, "Helm template"),
+        (
+            "helm.yaml",
+            1,
+            "Helm template (`{{- if .Values.rollout.enabled }}`)",
+        ),
     ];
     for (file, line, text) in cases {
         let e = load_err(file);

@@ -38,7 +38,7 @@ pub fn load_str(text: &str, name: &str) -> Result<Manifests> {
 
 pub fn load_str_with(text: &str, name: &str, options: LoadOptions) -> Result<Manifests> {
     if let Some(pos) = helm_directive_line(text) {
-        return Err(helm_error(name, pos));
+        return Err(helm_error(name, text, pos));
     }
     let cx = Ctx::new(name, options.unknown_fields);
     let decoded = parse_documents(text, name).and_then(|docs| {
@@ -51,7 +51,7 @@ pub fn load_str_with(text: &str, name: &str, options: LoadOptions) -> Result<Man
     });
     // A Helm template can still be valid YAML in places; once anything fails, a Helm
     // expression in the text is the likely cause and the useful message.
-    decoded.map_err(|e| helm_expression(text).map_or(e, |pos| helm_error(name, pos)))
+    decoded.map_err(|e| helm_expression(text).map_or(e, |pos| helm_error(name, text, pos)))
 }
 
 /// Adds several files' objects together.
@@ -173,12 +173,23 @@ fn rollout(cx: &Ctx, doc: &Node) -> Result<Rollout> {
     })
 }
 
-fn helm_error(file: &str, pos: Pos) -> ManifestError {
+fn helm_error(file: &str, text: &str, pos: Pos) -> ManifestError {
+    let line = text
+        .lines()
+        .nth(pos.line.saturating_sub(1) as usize)
+        .unwrap_or("");
+    let from = line
+        .get(pos.column.saturating_sub(1) as usize..)
+        .unwrap_or("");
+    let expr = from.find("}}").map_or(from, |end| &from[..end + 2]);
     ManifestError::new(
         file,
         pos,
-        "this is a Helm template, not a plain manifest: render it first \
-         (`helm template <release> <chart>`) and load the output",
+        format!(
+            "this is a Helm template (`{}`), not a plain manifest: render it first \
+             (`helm template <release> <chart>`) and load the output",
+            expr.chars().take(60).collect::<String>()
+        ),
     )
 }
 
