@@ -1,6 +1,13 @@
 //! Kubernetes manifests: Rollout, AnalysisTemplate and ClusterAnalysisTemplate, as the Argo
 //! Rollouts controller reads them (SEMANTICS.md §1, §6), with file/line for every error.
 //!
+//! - `load_file`/`load_str` decode multi-document YAML (anchors, merge keys, `List`) into
+//!   `Manifests`; other kinds are skipped; unknown fields are errors unless
+//!   `UnknownFields::Warn`; Helm templates get a "render it first" error.
+//! - `flatten`, `resolve_args` and `render_metric` build an AnalysisRun's metrics the way the
+//!   controller does (§1.4), with `--arg` overrides on top (§11.4).
+//! - `duration` parses Go durations and `pause.duration`.
+//!
 //! Depends on `model` only.
 
 pub mod args;

@@ -48,7 +48,7 @@ pub fn render_metric(metric: &Metric, args: &[Argument]) -> Result<Metric, Strin
 }
 
 /// Substitutes one string; unresolved tags are kept and remembered.
-pub fn render_str(
+pub(crate) fn render_str(
     text: &str,
     args: &HashMap<String, &str>,
     last_error: &mut Option<String>,
