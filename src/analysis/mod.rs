@@ -4,7 +4,7 @@
 //!
 //! Depends on `model` (and on `promql` only through the result shapes it is given).
 //!
-//! Layout: `spec` (inputs, `effective_count`), `go_duration`, `validate` (§2.9),
+//! Layout: `spec` (inputs, `effective_count`), `validate` (§2.9),
 //! `counters` (§2.5), `metric` (`assess_metric`, §2.6), `run_assessment` (`assess_run`, §2.7),
 //! `schedule` (`next_measurement_due`, §2.3), and `run` (`AnalysisRun`, built only from those).
 //! The simulator drives a run at each instant `now`: measure `due_metrics(now)` in spec order,
@@ -13,7 +13,6 @@
 
 pub mod condition;
 pub mod counters;
-pub mod go_duration;
 pub mod metric;
 pub mod metric_result;
 pub mod phase;

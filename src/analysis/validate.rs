@@ -1,13 +1,13 @@
 //! Controller-side validation of an AnalysisRun spec (SEMANTICS.md §2.2 step 2, §2.9): the
 //! metric rules, and `dryRun` / `measurementRetention` rules matched as unanchored regexes.
 //!
-//! Depends on `analysis::spec` and `analysis::go_duration`. Messages are Argo's, without the
+//! Depends on `analysis::spec` and `model::go_duration`. Messages are Argo's, without the
 //! `Analysis spec invalid: ` prefix, which the run adds.
 
 use regex::Regex;
 
-use crate::analysis::go_duration::parse_go_duration;
 use crate::analysis::spec::{DEFAULT_CONSECUTIVE_ERROR_LIMIT, Metric, MetricSpec};
+use crate::model::go_duration::parse_go_duration_ms as parse_go_duration;
 
 /// A `measurementRetention` rule: metrics whose name the regex matches keep `limit`
 /// measurements (when > 0) instead of the default 10.

@@ -3,6 +3,7 @@
 //! Depends on nothing else in the crate; every other module builds on it.
 
 mod columns;
+pub mod go_duration;
 pub mod labels;
 pub mod store;
 pub mod time;
