@@ -1,0 +1,239 @@
+//! Pratt parser for the condition language with expr-lang v1.17's precedence table
+//! (`parser/operator`): `or ||` 10, `and &&` 15, comparisons and word operators 20,
+//! `+ -` 30, `* / %` 60, unary `! not` 50, `**`/`^` 100 (right-assoc), unary `- +` 90,
+//! `??` 500, ternary lowest. Depends on `ast`, `lexer`.
+
+use super::ConditionError;
+use super::ast::{BinaryOp, Expr, ExprKind, UnaryOp};
+use super::lexer::{Kind, Token, lex};
+
+/// Builtins whose second argument is a predicate (`#` is the element); `true` = optional.
+pub(super) const PREDICATE_BUILTINS: [(&str, bool); 8] = [
+    ("all", false),
+    ("any", false),
+    ("none", false),
+    ("one", false),
+    ("filter", false),
+    ("map", false),
+    ("count", true),
+    ("sum", true),
+];
+
+/// Nesting deeper than this is rejected, so hostile input cannot overflow the stack.
+const MAX_DEPTH: usize = 200;
+
+/// Parses a whole condition.
+pub fn parse_expr(src: &str) -> Result<Expr, ConditionError> {
+    let tokens = lex(src)?;
+    let mut p = Parser { tokens, pos: 0, depth: 0 };
+    let e = p.expression(0)?;
+    let t = p.current();
+    if t.kind != Kind::Eof {
+        return Err(unexpected(t));
+    }
+    // Long operator chains build deep trees without deep parser recursion; the checker and
+    // evaluator recurse, so bound the height here.
+    if e.depth() > MAX_DEPTH {
+        return Err(ConditionError::new(e.span, "expression is nested too deeply".into()));
+    }
+    Ok(e)
+}
+
+pub(super) struct Parser {
+    pub(super) tokens: Vec<Token>,
+    pub(super) pos: usize,
+    pub(super) depth: usize,
+}
+
+pub(super) fn unexpected(t: &Token) -> ConditionError {
+    ConditionError::new(t.span, format!("unexpected token {}", t.describe()))
+}
+
+fn binary_op(s: &str) -> Option<(BinaryOp, u16, bool)> {
+    // (operator, precedence, right-associative)
+    Some(match s {
+        "or" => (BinaryOp::Or("or"), 10, false),
+        "||" => (BinaryOp::Or("||"), 10, false),
+        "and" => (BinaryOp::And("and"), 15, false),
+        "&&" => (BinaryOp::And("&&"), 15, false),
+        "==" => (BinaryOp::Eq, 20, false),
+        "!=" => (BinaryOp::Ne, 20, false),
+        "<" => (BinaryOp::Lt, 20, false),
+        "<=" => (BinaryOp::Le, 20, false),
+        ">" => (BinaryOp::Gt, 20, false),
+        ">=" => (BinaryOp::Ge, 20, false),
+        "in" => (BinaryOp::In, 20, false),
+        "matches" => (BinaryOp::Matches, 20, false),
+        "contains" => (BinaryOp::Contains, 20, false),
+        "startsWith" => (BinaryOp::StartsWith, 20, false),
+        "endsWith" => (BinaryOp::EndsWith, 20, false),
+        "+" => (BinaryOp::Add, 30, false),
+        "-" => (BinaryOp::Sub, 30, false),
+        "*" => (BinaryOp::Mul, 60, false),
+        "/" => (BinaryOp::Div, 60, false),
+        "%" => (BinaryOp::Mod, 60, false),
+        "**" => (BinaryOp::Pow("**"), 100, true),
+        "^" => (BinaryOp::Pow("^"), 100, true),
+        "??" => (BinaryOp::Coalesce, 500, false),
+        _ => return None,
+    })
+}
+
+fn binary(op: BinaryOp, left: Expr, right: Expr) -> Expr {
+    let span = (left.span.0, right.span.1);
+    Expr::new(ExprKind::Binary { op, left: Box::new(left), right: Box::new(right) }, span)
+}
+
+impl Parser {
+    pub(super) fn current(&self) -> &Token {
+        &self.tokens[self.pos.min(self.tokens.len() - 1)]
+    }
+
+    pub(super) fn next(&mut self) -> Token {
+        let t = self.current().clone();
+        if self.pos < self.tokens.len() - 1 {
+            self.pos += 1;
+        }
+        t
+    }
+
+    pub(super) fn expect(&mut self, kind: Kind, value: &str) -> Result<Token, ConditionError> {
+        if self.current().is(kind, value) {
+            Ok(self.next())
+        } else {
+            Err(unexpected(self.current()))
+        }
+    }
+
+    pub(super) fn expression(&mut self, min_prec: u16) -> Result<Expr, ConditionError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            let span = self.current().span;
+            return Err(ConditionError::new(span, "expression is nested too deeply".into()));
+        }
+        let mut left = self.primary()?;
+        let mut prev_coalesce = false;
+        loop {
+            let t = self.current().clone();
+            if t.kind != Kind::Operator {
+                break;
+            }
+            let negate = t.value == "not";
+            let op_tok = if negate {
+                let after = &self.tokens[(self.pos + 1).min(self.tokens.len() - 1)];
+                if !matches!(after.value.as_str(), "in" | "matches" | "contains" | "startsWith" | "endsWith")
+                    || after.kind != Kind::Operator
+                {
+                    return Err(unexpected(after));
+                }
+                after.clone()
+            } else {
+                t.clone()
+            };
+            let Some((op, prec, right_assoc)) = binary_op(&op_tok.value) else { break };
+            if prec < min_prec {
+                break;
+            }
+            if negate {
+                self.next();
+            }
+            self.next();
+            if prev_coalesce && op != BinaryOp::Coalesce {
+                return Err(ConditionError::new(op_tok.span, format!(
+                    "Operator ({}) and coalesce expressions (??) cannot be mixed. Wrap either by parentheses.",
+                    op_tok.value
+                )));
+            }
+            prev_coalesce = op == BinaryOp::Coalesce;
+            if op.is_comparison() {
+                left = self.comparison(left, op, prec)?;
+                continue;
+            }
+            let right = self.expression(if right_assoc { prec } else { prec + 1 })?;
+            left = binary(op, left, right);
+            if negate {
+                let span = left.span;
+                left = Expr::new(ExprKind::Unary { op: UnaryOp::Not, expr: Box::new(left) }, span);
+            }
+        }
+        if min_prec == 0 {
+            left = self.conditional(left)?;
+        }
+        self.depth -= 1;
+        Ok(left)
+    }
+
+    /// `a < b < c` becomes `a < b && b < c`, as expr's `parseComparison` does.
+    fn comparison(&mut self, left: Expr, first: BinaryOp, prec: u16) -> Result<Expr, ConditionError> {
+        let mut root: Option<Expr> = None;
+        let (mut left, mut op) = (left, first);
+        loop {
+            let right = self.expression(prec + 1)?;
+            let cmp = binary(op, left, right.clone());
+            root = Some(match root {
+                None => cmp,
+                Some(r) => binary(BinaryOp::And("&&"), r, cmp),
+            });
+            left = right;
+            match binary_op(&self.current().value) {
+                Some((next, _, _)) if self.current().kind == Kind::Operator && next.is_comparison() => {
+                    self.next();
+                    op = next;
+                }
+                _ => break,
+            }
+        }
+        Ok(root.expect("the loop runs at least once"))
+    }
+
+    fn conditional(&mut self, mut node: Expr) -> Result<Expr, ConditionError> {
+        while self.current().is(Kind::Operator, "?") {
+            self.next();
+            let (then, otherwise) = if self.current().is(Kind::Operator, ":") {
+                self.next();
+                (node.clone(), self.expression(0)?)
+            } else {
+                let then = self.expression(0)?;
+                self.expect(Kind::Operator, ":")?;
+                (then, self.expression(0)?)
+            };
+            let span = (node.span.0, otherwise.span.1);
+            let kind = ExprKind::Ternary { cond: Box::new(node), then: Box::new(then), otherwise: Box::new(otherwise) };
+            node = Expr::new(kind, span);
+        }
+        Ok(node)
+    }
+
+    fn primary(&mut self) -> Result<Expr, ConditionError> {
+        let t = self.current().clone();
+        if t.kind == Kind::Operator {
+            let unary = match t.value.as_str() {
+                "not" => Some((UnaryOp::Not, 50)),
+                "!" => Some((UnaryOp::Bang, 50)),
+                "-" => Some((UnaryOp::Neg, 90)),
+                "+" => Some((UnaryOp::Plus, 90)),
+                _ => None,
+            };
+            if let Some((op, prec)) = unary {
+                self.next();
+                let e = self.expression(prec)?;
+                let span = (t.span.0, e.span.1);
+                return self.postfix(Expr::new(ExprKind::Unary { op, expr: Box::new(e) }, span));
+            }
+        }
+        if t.is(Kind::Bracket, "(") {
+            self.next();
+            let mut e = self.expression(0)?;
+            let close = self.expect(Kind::Bracket, ")")?;
+            e.span = (t.span.0, close.span.1);
+            return self.postfix(e);
+        }
+        let e = self.secondary()?;
+        self.postfix(e)
+    }
+}
+
+mod secondary;
+
+#[cfg(test)]
+mod tests;
