@@ -149,7 +149,11 @@ impl Expr {
             ExprKind::Array(items) | ExprKind::Call { args: items, .. } => items.iter().collect(),
             ExprKind::Unary { expr, .. } | ExprKind::Closure(expr) => vec![expr],
             ExprKind::Binary { left, right, .. } => vec![left, right],
-            ExprKind::Ternary { cond, then, otherwise } => vec![cond, then, otherwise],
+            ExprKind::Ternary {
+                cond,
+                then,
+                otherwise,
+            } => vec![cond, then, otherwise],
             ExprKind::Index { base, index } => vec![base, index],
             ExprKind::Slice { base, from, to } => {
                 let mut v: Vec<&Expr> = vec![base];

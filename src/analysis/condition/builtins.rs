@@ -16,7 +16,9 @@ use super::value::Value;
 
 const PREDICATES: [&str; 8] = ["all", "any", "none", "one", "filter", "map", "count", "sum"];
 const ARGO: [&str; 6] = ["asInt", "asFloat", "isNaN", "isInf", "isNil", "default"];
-const SINGLE: [&str; 10] = ["len", "abs", "ceil", "floor", "round", "int", "float", "string", "first", "last"];
+const SINGLE: [&str; 10] = [
+    "len", "abs", "ceil", "floor", "round", "int", "float", "string", "first", "last",
+];
 const VARIADIC: [&str; 4] = ["max", "min", "mean", "median"];
 
 fn err(e: &Expr, message: String) -> ConditionError {
@@ -24,17 +26,31 @@ fn err(e: &Expr, message: String) -> ConditionError {
 }
 
 /// Types a call node as expr's checker does.
-pub(super) fn check_call(c: &mut Checker, e: &Expr, name: &str, args: &[Expr]) -> Result<Type, ConditionError> {
+pub(super) fn check_call(
+    c: &mut Checker,
+    e: &Expr,
+    name: &str,
+    args: &[Expr],
+) -> Result<Type, ConditionError> {
     if PREDICATES.contains(&name) {
         return check_predicate(c, name, args);
     }
     if ARGO.contains(&name) {
         return argo::check(c, e, name, args);
     }
-    let types = args.iter().map(|a| c.visit(a)).collect::<Result<Vec<_>, _>>()?;
+    let types = args
+        .iter()
+        .map(|a| c.visit(a))
+        .collect::<Result<Vec<_>, _>>()?;
     if SINGLE.contains(&name) {
         if types.len() != 1 {
-            return Err(err(e, format!("invalid number of arguments (expected 1, got {})", types.len())));
+            return Err(err(
+                e,
+                format!(
+                    "invalid number of arguments (expected 1, got {})",
+                    types.len()
+                ),
+            ));
         }
         return numeric::check_single(name, &types[0]).map_err(|m| err(e, m));
     }
@@ -42,10 +58,17 @@ pub(super) fn check_call(c: &mut Checker, e: &Expr, name: &str, args: &[Expr]) -
         if types.is_empty() {
             return Err(err(e, format!("not enough arguments to call {name}")));
         }
-        if let Some(t) = types.iter().find(|t| !(t.is_number() || t.is_array() || t.is_any())) {
+        if let Some(t) = types
+            .iter()
+            .find(|t| !(t.is_number() || t.is_array() || t.is_any()))
+        {
             return Err(err(e, format!("invalid argument for {name} (type {t})")));
         }
-        return Ok(if matches!(name, "max" | "min") { Type::Any } else { Type::Float });
+        return Ok(if matches!(name, "max" | "min") {
+            Type::Any
+        } else {
+            Type::Float
+        });
     }
     if name == "result" {
         return Err(err(e, "result is not callable".into()));
@@ -55,11 +78,17 @@ pub(super) fn check_call(c: &mut Checker, e: &Expr, name: &str, args: &[Expr]) -
 
 fn check_predicate(c: &mut Checker, name: &str, args: &[Expr]) -> Result<Type, ConditionError> {
     let Some(first) = args.first() else {
-        return Err(ConditionError::new((0, 0), format!("not enough arguments to call {name}")));
+        return Err(ConditionError::new(
+            (0, 0),
+            format!("not enough arguments to call {name}"),
+        ));
     };
     let collection = c.visit(first)?;
     if !collection.is_array() && !collection.is_any() {
-        return Err(err(first, format!("builtin {name} takes only array (got {collection})")));
+        return Err(err(
+            first,
+            format!("builtin {name} takes only array (got {collection})"),
+        ));
     }
     let elem = collection.elem();
     let out = match args.get(1) {
@@ -69,7 +98,10 @@ fn check_predicate(c: &mut Checker, name: &str, args: &[Expr]) -> Result<Type, C
             c.scopes.pop();
             let t = t?;
             if !matches!(name, "map" | "sum") && t != Type::Bool && !t.is_any() {
-                return Err(err(pred, format!("predicate should return boolean (got {t})")));
+                return Err(err(
+                    pred,
+                    format!("predicate should return boolean (got {t})"),
+                ));
             }
             t
         }
@@ -89,7 +121,10 @@ pub(super) fn call(ev: &mut Evaluator, name: &str, args: &[Expr]) -> Result<Valu
     if PREDICATES.contains(&name) {
         return call_predicate(ev, name, args);
     }
-    let values = args.iter().map(|a| ev.eval(a)).collect::<Result<Vec<_>, _>>()?;
+    let values = args
+        .iter()
+        .map(|a| ev.eval(a))
+        .collect::<Result<Vec<_>, _>>()?;
     if ARGO.contains(&name) {
         return argo::call(ev, name, &values, args);
     }
@@ -97,9 +132,15 @@ pub(super) fn call(ev: &mut Evaluator, name: &str, args: &[Expr]) -> Result<Valu
 }
 
 fn call_predicate(ev: &mut Evaluator, name: &str, args: &[Expr]) -> Result<Value, String> {
-    let collection = ev.eval(args.first().ok_or_else(|| format!("not enough arguments to call {name}"))?)?;
+    let collection = ev.eval(
+        args.first()
+            .ok_or_else(|| format!("not enough arguments to call {name}"))?,
+    )?;
     let Value::Array(items, _) = &collection else {
-        return Err(format!("invalid argument for {name} (type {})", collection.go_type()));
+        return Err(format!(
+            "invalid argument for {name} (type {})",
+            collection.go_type()
+        ));
     };
     let body = match args.get(1).map(|a| &a.kind) {
         Some(ExprKind::Closure(body)) => Some(&**body),
@@ -108,7 +149,11 @@ fn call_predicate(ev: &mut Evaluator, name: &str, args: &[Expr]) -> Result<Value
     };
     let Some(body) = body else {
         // `sum(xs)` and `count(xs)` without a predicate.
-        return if name == "sum" { numeric::sum(items) } else { count_true(items) };
+        return if name == "sum" {
+            numeric::sum(items)
+        } else {
+            count_true(items)
+        };
     };
     let mut kept = Vec::new();
     let mut hits = 0usize;
@@ -118,7 +163,9 @@ fn call_predicate(ev: &mut Evaluator, name: &str, args: &[Expr]) -> Result<Value
             kept.push(v);
             continue;
         }
-        let Value::Bool(b) = v else { return Err(ops::not_bool(&v)) };
+        let Value::Bool(b) = v else {
+            return Err(ops::not_bool(&v));
+        };
         match (name, b) {
             ("all", false) => return Ok(Value::Bool(false)),
             ("any", true) => return Ok(Value::Bool(true)),

@@ -9,7 +9,10 @@ use super::types::{ResultType, Type, combined, comparable, either_any};
 
 /// Checks `e` with `result` typed as `result_type`; returns the program's static type.
 pub fn check(e: &Expr, result_type: ResultType) -> Result<Type, ConditionError> {
-    let mut c = Checker { result: result_type.static_type(), scopes: Vec::new() };
+    let mut c = Checker {
+        result: result_type.static_type(),
+        scopes: Vec::new(),
+    };
     c.visit(e)
 }
 
@@ -33,9 +36,11 @@ impl Checker {
             ExprKind::Str(_) => Ok(Type::Str),
             ExprKind::Ident(name) if name == "result" => Ok(self.result.clone()),
             ExprKind::Ident(name) => Err(err(e, format!("unknown name {name}"))),
-            ExprKind::Pointer => self.scopes.last().cloned().ok_or_else(|| {
-                err(e, "cannot use pointer accessor outside predicate".into())
-            }),
+            ExprKind::Pointer => self
+                .scopes
+                .last()
+                .cloned()
+                .ok_or_else(|| err(e, "cannot use pointer accessor outside predicate".into())),
             ExprKind::Array(items) => {
                 for item in items {
                     self.visit(item)?;
@@ -44,9 +49,15 @@ impl Checker {
             }
             ExprKind::Unary { op, expr } => self.unary(e, *op, expr),
             ExprKind::Binary { op, left, right } => self.binary(e, *op, left, right),
-            ExprKind::Ternary { cond, then, otherwise } => self.ternary(cond, then, otherwise),
+            ExprKind::Ternary {
+                cond,
+                then,
+                otherwise,
+            } => self.ternary(cond, then, otherwise),
             ExprKind::Index { base, index } => self.index(e, base, index),
-            ExprKind::Slice { base, from, to } => self.slice(e, base, from.as_deref(), to.as_deref()),
+            ExprKind::Slice { base, from, to } => {
+                self.slice(e, base, from.as_deref(), to.as_deref())
+            }
             ExprKind::Call { name, args } => builtins::check_call(self, e, name, args),
             ExprKind::Closure(body) => self.visit(body),
         }
@@ -57,23 +68,46 @@ impl Checker {
         match op {
             UnaryOp::Bang | UnaryOp::Not if t == Type::Bool || t.is_any() => Ok(Type::Bool),
             UnaryOp::Neg | UnaryOp::Plus if t.is_number() || t.is_any() => Ok(t),
-            _ => Err(err(e, format!("invalid operation: {} (mismatched type {t})", op.as_str()))),
+            _ => Err(err(
+                e,
+                format!("invalid operation: {} (mismatched type {t})", op.as_str()),
+            )),
         }
     }
 
-    fn binary(&mut self, e: &Expr, op: BinaryOp, l: &Expr, r: &Expr) -> Result<Type, ConditionError> {
+    fn binary(
+        &mut self,
+        e: &Expr,
+        op: BinaryOp,
+        l: &Expr,
+        r: &Expr,
+    ) -> Result<Type, ConditionError> {
         let lt = self.visit(l)?;
         let rt = self.visit(r)?;
         if let Some(t) = binary_type(op, &lt, &rt, r) {
             return t.map_err(|m| err(e, m));
         }
-        Err(err(e, format!("invalid operation: {} (mismatched types {lt} and {rt})", op.as_str())))
+        Err(err(
+            e,
+            format!(
+                "invalid operation: {} (mismatched types {lt} and {rt})",
+                op.as_str()
+            ),
+        ))
     }
 
-    fn ternary(&mut self, cond: &Expr, then: &Expr, otherwise: &Expr) -> Result<Type, ConditionError> {
+    fn ternary(
+        &mut self,
+        cond: &Expr,
+        then: &Expr,
+        otherwise: &Expr,
+    ) -> Result<Type, ConditionError> {
         let c = self.visit(cond)?;
         if c != Type::Bool && !c.is_any() {
-            return Err(err(cond, format!("non-bool expression (type {c}) used as condition")));
+            return Err(err(
+                cond,
+                format!("non-bool expression (type {c}) used as condition"),
+            ));
         }
         let a = self.visit(then)?;
         let b = self.visit(otherwise)?;
@@ -86,14 +120,21 @@ impl Checker {
         match &b {
             Type::Any => Ok(Type::Any),
             Type::Array(elem) if i == Type::Int || i.is_any() => Ok((**elem).clone()),
-            Type::Array(_) => Err(err(index, format!(
-                "array elements can only be selected using an integer (got {i})"
-            ))),
+            Type::Array(_) => Err(err(
+                index,
+                format!("array elements can only be selected using an integer (got {i})"),
+            )),
             _ => Err(err(e, format!("type {b}[{i}] is undefined"))),
         }
     }
 
-    fn slice(&mut self, e: &Expr, base: &Expr, from: Option<&Expr>, to: Option<&Expr>) -> Result<Type, ConditionError> {
+    fn slice(
+        &mut self,
+        e: &Expr,
+        base: &Expr,
+        from: Option<&Expr>,
+        to: Option<&Expr>,
+    ) -> Result<Type, ConditionError> {
         let b = self.visit(base)?;
         if !(b.is_any() || b.is_array() || b == Type::Str) {
             return Err(err(e, format!("cannot slice {b}")));
@@ -121,7 +162,9 @@ fn binary_type(op: BinaryOp, l: &Type, r: &Type, right: &Expr) -> Option<Result<
             ok(Type::Bool)
         }
         BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge
-            if (num(l) && num(r)) || (is_str(l) && is_str(r)) || either_any(l, r, |t| num(t) || is_str(t)) =>
+            if (num(l) && num(r))
+                || (is_str(l) && is_str(r))
+                || either_any(l, r, |t| num(t) || is_str(t)) =>
         {
             ok(Type::Bool)
         }
@@ -129,7 +172,9 @@ fn binary_type(op: BinaryOp, l: &Type, r: &Type, right: &Expr) -> Option<Result<
         BinaryOp::Add if is_str(l) && is_str(r) => ok(Type::Str),
         BinaryOp::Add if either_any(l, r, |t| num(t) || is_str(t)) => ok(Type::Any),
         BinaryOp::Sub | BinaryOp::Mul if either_any(l, r, num) => ok(Type::Any),
-        BinaryOp::Div | BinaryOp::Pow(_) if (num(l) && num(r)) || either_any(l, r, num) => ok(Type::Float),
+        BinaryOp::Div | BinaryOp::Pow(_) if (num(l) && num(r)) || either_any(l, r, num) => {
+            ok(Type::Float)
+        }
         BinaryOp::Mod if *l == Type::Int && *r == Type::Int => ok(Type::Int),
         BinaryOp::Mod if either_any(l, r, |t| *t == Type::Int) => ok(Type::Any),
         BinaryOp::In => in_type(l, r),

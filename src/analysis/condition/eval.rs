@@ -15,7 +15,11 @@ pub fn evaluate(e: &Expr, result: Option<&ResultValue>) -> Result<Value, String>
         Some(ResultValue::Scalar(v)) => Value::Float(*v),
         Some(ResultValue::List(vs)) => ops::float_list(vs),
     };
-    let mut ev = Evaluator { result_is_nil: result.is_none(), result_value, scopes: Vec::new() };
+    let mut ev = Evaluator {
+        result_is_nil: result.is_none(),
+        result_value,
+        scopes: Vec::new(),
+    };
     ev.eval(e)
 }
 
@@ -43,7 +47,10 @@ impl Evaluator {
                 .cloned()
                 .ok_or_else(|| "cannot use pointer accessor outside predicate".to_string()),
             ExprKind::Array(items) => {
-                let values = items.iter().map(|i| self.eval(i)).collect::<Result<_, _>>()?;
+                let values = items
+                    .iter()
+                    .map(|i| self.eval(i))
+                    .collect::<Result<_, _>>()?;
                 Ok(Value::array(values))
             }
             ExprKind::Unary { op, expr } => {
@@ -51,7 +58,11 @@ impl Evaluator {
                 ops::unary(*op, v)
             }
             ExprKind::Binary { op, left, right } => self.binary(*op, left, right),
-            ExprKind::Ternary { cond, then, otherwise } => match self.eval(cond)? {
+            ExprKind::Ternary {
+                cond,
+                then,
+                otherwise,
+            } => match self.eval(cond)? {
                 Value::Bool(true) => self.eval(then),
                 Value::Bool(false) => self.eval(otherwise),
                 other => Err(ops::not_bool(&other)),

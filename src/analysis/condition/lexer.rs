@@ -80,11 +80,17 @@ pub fn lex(src: &str) -> Result<Vec<Token>, ConditionError> {
             i = end;
             out.push(tok(Kind::Str, value, start, i));
         } else if c.is_ascii_alphabetic() || c == b'_' || c == b'$' {
-            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'$') {
+            while i < bytes.len()
+                && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'$')
+            {
                 i += 1;
             }
             let word = &src[start..i];
-            let kind = if WORD_OPERATORS.contains(&word) { Kind::Operator } else { Kind::Identifier };
+            let kind = if WORD_OPERATORS.contains(&word) {
+                Kind::Operator
+            } else {
+                Kind::Identifier
+            };
             out.push(tok(kind, word.to_string(), start, i));
         } else if c == b'#' {
             i += 1;
@@ -92,14 +98,20 @@ pub fn lex(src: &str) -> Result<Vec<Token>, ConditionError> {
         } else if b"()[]{}".contains(&c) {
             i += 1;
             out.push(tok(Kind::Bracket, (c as char).to_string(), start, i));
-        } else if let Some(op) = SYMBOL_OPERATORS.iter().find(|op| src[i..].starts_with(**op)) {
+        } else if let Some(op) = SYMBOL_OPERATORS
+            .iter()
+            .find(|op| src[i..].starts_with(**op))
+        {
             i += op.len();
             out.push(tok(Kind::Operator, op.to_string(), start, i));
         } else if c == b'.' || c == b'|' {
             i += 1;
             out.push(tok(Kind::Operator, (c as char).to_string(), start, i));
         } else {
-            let ch = src[i..].chars().next().expect("i is on a char boundary below len");
+            let ch = src[i..]
+                .chars()
+                .next()
+                .expect("i is on a char boundary below len");
             let end = i + ch.len_utf8();
             return Err(ConditionError::new(
                 (start, end),
@@ -112,7 +124,11 @@ pub fn lex(src: &str) -> Result<Vec<Token>, ConditionError> {
 }
 
 fn tok(kind: Kind, value: String, start: usize, end: usize) -> Token {
-    Token { kind, value, span: (start, end) }
+    Token {
+        kind,
+        value,
+        span: (start, end),
+    }
 }
 
 fn scan_number(b: &[u8], mut i: usize) -> usize {
@@ -170,7 +186,10 @@ fn scan_string(src: &str, start: usize) -> Result<(String, usize), ConditionErro
             out.push(c);
         }
     }
-    Err(ConditionError::new((start, src.len()), "literal not terminated".to_string()))
+    Err(ConditionError::new(
+        (start, src.len()),
+        "literal not terminated".to_string(),
+    ))
 }
 
 fn unescape(e: char, chars: &mut std::str::CharIndices<'_>) -> Option<char> {
@@ -209,19 +228,61 @@ mod tests {
     use super::*;
 
     fn kinds(src: &str) -> Vec<(Kind, String)> {
-        lex(src).unwrap().into_iter().map(|t| (t.kind, t.value)).collect()
+        lex(src)
+            .unwrap()
+            .into_iter()
+            .map(|t| (t.kind, t.value))
+            .collect()
     }
 
     #[test]
     fn lexes_table() {
         use Kind::*;
         let cases: &[(&str, &[(Kind, &str)])] = &[
-            ("result[0] >= 0.95", &[(Identifier, "result"), (Bracket, "["), (Number, "0"), (Bracket, "]"), (Operator, ">="), (Number, "0.95")]),
-            ("1e3 .5 1_000 0x1F", &[(Number, "1e3"), (Number, ".5"), (Number, "1000"), (Number, "0x1F")]),
-            ("a not in b", &[(Identifier, "a"), (Operator, "not"), (Operator, "in"), (Identifier, "b")]),
-            (r#""a\tb" 'c\'d' `e\n`"#, &[(Str, "a\tb"), (Str, "c'd"), (Str, "e\\n")]),
+            (
+                "result[0] >= 0.95",
+                &[
+                    (Identifier, "result"),
+                    (Bracket, "["),
+                    (Number, "0"),
+                    (Bracket, "]"),
+                    (Operator, ">="),
+                    (Number, "0.95"),
+                ],
+            ),
+            (
+                "1e3 .5 1_000 0x1F",
+                &[
+                    (Number, "1e3"),
+                    (Number, ".5"),
+                    (Number, "1000"),
+                    (Number, "0x1F"),
+                ],
+            ),
+            (
+                "a not in b",
+                &[
+                    (Identifier, "a"),
+                    (Operator, "not"),
+                    (Operator, "in"),
+                    (Identifier, "b"),
+                ],
+            ),
+            (
+                r#""a\tb" 'c\'d' `e\n`"#,
+                &[(Str, "a\tb"), (Str, "c'd"), (Str, "e\\n")],
+            ),
             ("\"\\u00e9\\x41\\101\"", &[(Str, "éAA")]),
-            ("# ?? ** ^ !", &[(Operator, "#"), (Operator, "??"), (Operator, "**"), (Operator, "^"), (Operator, "!")]),
+            (
+                "# ?? ** ^ !",
+                &[
+                    (Operator, "#"),
+                    (Operator, "??"),
+                    (Operator, "**"),
+                    (Operator, "^"),
+                    (Operator, "!"),
+                ],
+            ),
             ("1..3", &[(Number, "1"), (Operator, ".."), (Number, "3")]),
         ];
         for (src, want) in cases {
@@ -245,6 +306,9 @@ mod tests {
     fn errors() {
         assert_eq!(lex("'abc").unwrap_err().message, "literal not terminated");
         assert_eq!(lex(r#""\q""#).unwrap_err().message, "invalid char escape");
-        assert_eq!(lex("@").unwrap_err().message, "unrecognized character: U+0040 '@'");
+        assert_eq!(
+            lex("@").unwrap_err().message,
+            "unrecognized character: U+0040 '@'"
+        );
     }
 }

@@ -24,20 +24,24 @@ pub fn unary(op: UnaryOp, v: Value) -> Result<Value, String> {
         (UnaryOp::Neg, Value::Int(i)) => Ok(Value::Int(i.wrapping_neg())),
         (UnaryOp::Neg, Value::Float(f)) => Ok(Value::Float(-f)),
         (UnaryOp::Plus, v @ (Value::Int(_) | Value::Float(_))) => Ok(v),
-        (op, v) => Err(format!("invalid operation: {} {}", op.as_str(), v.go_type())),
+        (op, v) => Err(format!(
+            "invalid operation: {} {}",
+            op.as_str(),
+            v.go_type()
+        )),
     }
 }
 
-/// expr's `runtime.Equal`: numbers compare across int/float; arrays element-wise when
-/// their Go types match; values of different types are unequal.
+/// expr's `runtime.Equal`: numbers compare across int/float; arrays element-wise (a
+/// `[]float64` equals a `[]interface {}` with equal elements); other mixed types are unequal.
 pub fn equal(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Nil, Value::Nil) => true,
         (Value::Bool(x), Value::Bool(y)) => x == y,
         (Value::Int(x), Value::Int(y)) => x == y,
         (Value::Str(x), Value::Str(y)) => x == y,
-        (Value::Array(x, kx), Value::Array(y, ky)) => {
-            kx == ky && x.len() == y.len() && x.iter().zip(y.iter()).all(|(a, b)| equal(a, b))
+        (Value::Array(x, _), Value::Array(y, _)) => {
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|(a, b)| equal(a, b))
         }
         _ => match (a.as_f64(), b.as_f64()) {
             (Some(x), Some(y)) => x == y,
@@ -65,8 +69,8 @@ pub fn binary(op: BinaryOp, a: Value, b: Value) -> Result<Value, String> {
         },
         Pow(_) => match (a.as_f64(), b.as_f64()) {
             (Some(x), Some(y)) => Ok(Value::Float(x.powf(y))),
-            (None, _) => Err(format!("invalid operation: float64({})", a.go_type())),
-            _ => Err(format!("invalid operation: float64({})", b.go_type())),
+            (None, _) => Err(format!("invalid operation: float({})", a.go_type())),
+            _ => Err(format!("invalid operation: float({})", b.go_type())),
         },
         In => contains(&b, &a),
         Matches => match (&a, &b) {
@@ -102,7 +106,9 @@ fn compare(op: BinaryOp, a: &Value, b: &Value) -> Result<Value, String> {
             _ => return Err(invalid(a, op.as_str(), b)),
         },
     };
-    let Some(ord) = ord else { return Ok(Value::Bool(false)) };
+    let Some(ord) = ord else {
+        return Ok(Value::Bool(false));
+    };
     Ok(Value::Bool(match op {
         BinaryOp::Lt => ord.is_lt(),
         BinaryOp::Le => ord.is_le(),
@@ -136,11 +142,15 @@ fn arithmetic(op: BinaryOp, a: Value, b: Value) -> Result<Value, String> {
 fn contains(haystack: &Value, needle: &Value) -> Result<Value, String> {
     match haystack {
         Value::Array(items, _) => Ok(Value::Bool(items.iter().any(|v| equal(v, needle)))),
+        Value::Nil => Ok(Value::Bool(false)),
         Value::Str(s) => match needle {
             Value::Str(n) => Ok(Value::Bool(s.contains(&**n))),
             _ => Err(not_string(needle)),
         },
-        _ => Err(format!(r#"operator "in" not defined on {}"#, haystack.go_type())),
+        _ => Err(format!(
+            r#"operator "in" not defined on {}"#,
+            haystack.go_type()
+        )),
     }
 }
 
@@ -174,7 +184,11 @@ pub fn fetch(base: &Value, index: &Value) -> Result<Value, String> {
             }
             Ok(Value::Int(i64::from(s.as_bytes()[i as usize])))
         }
-        _ => Err(format!("cannot fetch {} from {}", index.go_string(), base.go_type())),
+        _ => Err(format!(
+            "cannot fetch {} from {}",
+            index.go_string(),
+            base.go_type()
+        )),
     }
 }
 
@@ -183,7 +197,13 @@ pub fn slice(base: &Value, from: Option<&Value>, to: Option<&Value>) -> Result<V
     let len = match base {
         Value::Array(items, _) => items.len() as i64,
         Value::Str(s) => s.len() as i64,
-        _ => return Err(format!("cannot slice {}", base.go_type())),
+        // Go prints the lower bound here (`panic(fmt.Sprintf("cannot slice %v", from))`).
+        _ => {
+            return Err(format!(
+                "cannot slice {}",
+                from.map_or("0".into(), Value::go_string)
+            ));
+        }
     };
     let bound = |v: Option<&Value>, default: i64| -> Result<i64, String> {
         let b = match v {
@@ -199,12 +219,17 @@ pub fn slice(base: &Value, from: Option<&Value>, to: Option<&Value>) -> Result<V
         Value::Array(items, kind) => {
             Value::Array(Rc::new(items[a as usize..b as usize].to_vec()), *kind)
         }
-        Value::Str(s) => Value::Str(String::from_utf8_lossy(&s.as_bytes()[a as usize..b as usize]).into()),
+        Value::Str(s) => {
+            Value::Str(String::from_utf8_lossy(&s.as_bytes()[a as usize..b as usize]).into())
+        }
         _ => unreachable!("non-sliceable values returned above"),
     })
 }
 
 /// Builds the `[]float64` value of a Prometheus list result.
 pub fn float_list(values: &[f64]) -> Value {
-    Value::Array(Rc::new(values.iter().map(|v| Value::Float(*v)).collect()), ArrayKind::Float64)
+    Value::Array(
+        Rc::new(values.iter().map(|v| Value::Float(*v)).collect()),
+        ArrayKind::Float64,
+    )
 }

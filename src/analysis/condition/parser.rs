@@ -25,7 +25,11 @@ const MAX_DEPTH: usize = 200;
 /// Parses a whole condition.
 pub fn parse_expr(src: &str) -> Result<Expr, ConditionError> {
     let tokens = lex(src)?;
-    let mut p = Parser { tokens, pos: 0, depth: 0 };
+    let mut p = Parser {
+        tokens,
+        pos: 0,
+        depth: 0,
+    };
     let e = p.expression(0)?;
     let t = p.current();
     if t.kind != Kind::Eof {
@@ -34,7 +38,10 @@ pub fn parse_expr(src: &str) -> Result<Expr, ConditionError> {
     // Long operator chains build deep trees without deep parser recursion; the checker and
     // evaluator recurse, so bound the height here.
     if e.depth() > MAX_DEPTH {
-        return Err(ConditionError::new(e.span, "expression is nested too deeply".into()));
+        return Err(ConditionError::new(
+            e.span,
+            "expression is nested too deeply".into(),
+        ));
     }
     Ok(e)
 }
@@ -81,7 +88,14 @@ fn binary_op(s: &str) -> Option<(BinaryOp, u16, bool)> {
 
 fn binary(op: BinaryOp, left: Expr, right: Expr) -> Expr {
     let span = (left.span.0, right.span.1);
-    Expr::new(ExprKind::Binary { op, left: Box::new(left), right: Box::new(right) }, span)
+    Expr::new(
+        ExprKind::Binary {
+            op,
+            left: Box::new(left),
+            right: Box::new(right),
+        },
+        span,
+    )
 }
 
 impl Parser {
@@ -109,7 +123,10 @@ impl Parser {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             let span = self.current().span;
-            return Err(ConditionError::new(span, "expression is nested too deeply".into()));
+            return Err(ConditionError::new(
+                span,
+                "expression is nested too deeply".into(),
+            ));
         }
         let mut left = self.primary()?;
         let mut prev_coalesce = false;
@@ -121,8 +138,10 @@ impl Parser {
             let negate = t.value == "not";
             let op_tok = if negate {
                 let after = &self.tokens[(self.pos + 1).min(self.tokens.len() - 1)];
-                if !matches!(after.value.as_str(), "in" | "matches" | "contains" | "startsWith" | "endsWith")
-                    || after.kind != Kind::Operator
+                if !matches!(
+                    after.value.as_str(),
+                    "in" | "matches" | "contains" | "startsWith" | "endsWith"
+                ) || after.kind != Kind::Operator
                 {
                     return Err(unexpected(after));
                 }
@@ -130,7 +149,9 @@ impl Parser {
             } else {
                 t.clone()
             };
-            let Some((op, prec, right_assoc)) = binary_op(&op_tok.value) else { break };
+            let Some((op, prec, right_assoc)) = binary_op(&op_tok.value) else {
+                break;
+            };
             if prec < min_prec {
                 break;
             }
@@ -139,10 +160,13 @@ impl Parser {
             }
             self.next();
             if prev_coalesce && op != BinaryOp::Coalesce {
-                return Err(ConditionError::new(op_tok.span, format!(
-                    "Operator ({}) and coalesce expressions (??) cannot be mixed. Wrap either by parentheses.",
-                    op_tok.value
-                )));
+                return Err(ConditionError::new(
+                    op_tok.span,
+                    format!(
+                        "Operator ({}) and coalesce expressions (??) cannot be mixed. Wrap either by parentheses.",
+                        op_tok.value
+                    ),
+                ));
             }
             prev_coalesce = op == BinaryOp::Coalesce;
             if op.is_comparison() {
@@ -153,7 +177,13 @@ impl Parser {
             left = binary(op, left, right);
             if negate {
                 let span = left.span;
-                left = Expr::new(ExprKind::Unary { op: UnaryOp::Not, expr: Box::new(left) }, span);
+                left = Expr::new(
+                    ExprKind::Unary {
+                        op: UnaryOp::Not,
+                        expr: Box::new(left),
+                    },
+                    span,
+                );
             }
         }
         if min_prec == 0 {
@@ -164,7 +194,12 @@ impl Parser {
     }
 
     /// `a < b < c` becomes `a < b && b < c`, as expr's `parseComparison` does.
-    fn comparison(&mut self, left: Expr, first: BinaryOp, prec: u16) -> Result<Expr, ConditionError> {
+    fn comparison(
+        &mut self,
+        left: Expr,
+        first: BinaryOp,
+        prec: u16,
+    ) -> Result<Expr, ConditionError> {
         let mut root: Option<Expr> = None;
         let (mut left, mut op) = (left, first);
         loop {
@@ -176,7 +211,9 @@ impl Parser {
             });
             left = right;
             match binary_op(&self.current().value) {
-                Some((next, _, _)) if self.current().kind == Kind::Operator && next.is_comparison() => {
+                Some((next, _, _))
+                    if self.current().kind == Kind::Operator && next.is_comparison() =>
+                {
                     self.next();
                     op = next;
                 }
@@ -198,7 +235,11 @@ impl Parser {
                 (then, self.expression(0)?)
             };
             let span = (node.span.0, otherwise.span.1);
-            let kind = ExprKind::Ternary { cond: Box::new(node), then: Box::new(then), otherwise: Box::new(otherwise) };
+            let kind = ExprKind::Ternary {
+                cond: Box::new(node),
+                then: Box::new(then),
+                otherwise: Box::new(otherwise),
+            };
             node = Expr::new(kind, span);
         }
         Ok(node)
@@ -218,7 +259,13 @@ impl Parser {
                 self.next();
                 let e = self.expression(prec)?;
                 let span = (t.span.0, e.span.1);
-                return self.postfix(Expr::new(ExprKind::Unary { op, expr: Box::new(e) }, span));
+                return self.postfix(Expr::new(
+                    ExprKind::Unary {
+                        op,
+                        expr: Box::new(e),
+                    },
+                    span,
+                ));
             }
         }
         if t.is(Kind::Bracket, "(") {

@@ -10,7 +10,11 @@ use super::evaluate_condition;
 /// `could not evaluate successCondition "<expr>": <error>`, or, when `result` is nil or an
 /// empty list, `... "<expr>": metric result is nil or empty: no data returned from the
 /// metric provider` whatever the error was. The message is empty unless the phase is Error.
-pub fn measurement_phase(success: &str, failure: &str, result: Option<&ResultValue>) -> (Phase, String) {
+pub fn measurement_phase(
+    success: &str,
+    failure: &str,
+    result: Option<&ResultValue>,
+) -> (Phase, String) {
     let run = |kind: &str, cond: &str| -> Result<bool, String> {
         evaluate_condition(cond, result).map_err(|e| format_eval_error(&e, kind, cond, result))
     };
@@ -78,7 +82,11 @@ mod tests {
             ("result > 0.99", "result < 0.5", Phase::Inconclusive),
         ];
         for (s, f, want) in cases {
-            assert_eq!(measurement_phase(s, f, Some(&S)), (want, String::new()), "{s:?} / {f:?}");
+            assert_eq!(
+                measurement_phase(s, f, Some(&S)),
+                (want, String::new()),
+                "{s:?} / {f:?}"
+            );
         }
     }
 
@@ -86,7 +94,10 @@ mod tests {
     fn errors_in_either_condition() {
         let (p, m) = measurement_phase("result > 0.9", "foo > 1", Some(&S));
         assert_eq!(p, Phase::Error);
-        assert_eq!(m, r#"could not evaluate failureCondition "foo > 1": unknown name foo"#);
+        assert_eq!(
+            m,
+            r#"could not evaluate failureCondition "foo > 1": unknown name foo"#
+        );
         let list = ResultValue::List(vec![0.5]);
         let (p, m) = measurement_phase("result > 0.9", "", Some(&list));
         assert_eq!(p, Phase::Error);
@@ -100,27 +111,54 @@ mod tests {
     fn nil_or_empty_variant() {
         let empty = ResultValue::List(vec![]);
         let want = r#"could not evaluate successCondition "result[0] >= 0.95": metric result is nil or empty: no data returned from the metric provider"#;
-        assert_eq!(measurement_phase("result[0] >= 0.95", "", Some(&empty)), (Phase::Error, want.to_string()));
+        assert_eq!(
+            measurement_phase("result[0] >= 0.95", "", Some(&empty)),
+            (Phase::Error, want.to_string())
+        );
         let want = r#"could not evaluate successCondition "result < 0.05": metric result is nil or empty: no data returned from the metric provider"#;
-        assert_eq!(measurement_phase("result < 0.05", "", None), (Phase::Error, want.to_string()));
+        assert_eq!(
+            measurement_phase("result < 0.05", "", None),
+            (Phase::Error, want.to_string())
+        );
         // No error, no message: the empty list is handled by the condition.
-        assert_eq!(measurement_phase("len(result) == 0 || result[0] >= 0.95", "", Some(&empty)).0, Phase::Successful);
-        assert_eq!(measurement_phase("default(result, 0) < 0.05", "", None).0, Phase::Successful);
+        assert_eq!(
+            measurement_phase("len(result) == 0 || result[0] >= 0.95", "", Some(&empty)).0,
+            Phase::Successful
+        );
+        assert_eq!(
+            measurement_phase("default(result, 0) < 0.05", "", None).0,
+            Phase::Successful
+        );
         // NaN is not "nil or empty": the expr error is kept.
         let nan = ResultValue::Scalar(f64::NAN);
         let (p, m) = measurement_phase("result[0] > 1", "", Some(&nan));
         assert_eq!(p, Phase::Error);
-        assert_eq!(m, r#"could not evaluate successCondition "result[0] > 1": type float64[int] is undefined"#);
+        assert_eq!(
+            m,
+            r#"could not evaluate successCondition "result[0] > 1": type float64[int] is undefined"#
+        );
     }
 
     #[test]
     fn nan_rules() {
         let nan = ResultValue::Scalar(f64::NAN);
-        assert_eq!(measurement_phase("result >= 0.9", "", Some(&nan)).0, Phase::Failed);
-        assert_eq!(measurement_phase("result >= 0.9", "result < 0.9", Some(&nan)).0, Phase::Inconclusive);
+        assert_eq!(
+            measurement_phase("result >= 0.9", "", Some(&nan)).0,
+            Phase::Failed
+        );
+        assert_eq!(
+            measurement_phase("result >= 0.9", "result < 0.9", Some(&nan)).0,
+            Phase::Inconclusive
+        );
         let nan_list = ResultValue::List(vec![f64::NAN]);
-        assert_eq!(measurement_phase("", "result[0] > 0.05", Some(&nan_list)).0, Phase::Successful);
+        assert_eq!(
+            measurement_phase("", "result[0] > 0.05", Some(&nan_list)).0,
+            Phase::Successful
+        );
         let inf = ResultValue::Scalar(f64::INFINITY);
-        assert_eq!(measurement_phase("result >= 0.9", "", Some(&inf)).0, Phase::Successful);
+        assert_eq!(
+            measurement_phase("result >= 0.9", "", Some(&inf)).0,
+            Phase::Successful
+        );
     }
 }

@@ -110,7 +110,10 @@ mod tests {
     #[test]
     fn go_names() {
         assert_eq!(ResultType::List.static_type().to_string(), "[]float64");
-        assert_eq!(Type::Array(Box::new(Type::Any)).to_string(), "[]interface {}");
+        assert_eq!(
+            Type::Array(Box::new(Type::Any)).to_string(),
+            "[]interface {}"
+        );
         assert_eq!(Type::Any.to_string(), "interface {}");
         assert!(comparable(&Type::Int, &Type::Float));
         assert!(!comparable(&Type::Str, &Type::Float));

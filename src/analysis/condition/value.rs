@@ -99,7 +99,10 @@ mod tests {
         assert_eq!(go_float(0.00001), "1e-05");
         assert_eq!(go_float(1.5e-7), "1.5e-07");
         assert_eq!(go_float(f64::NEG_INFINITY), "-Inf");
-        let list = Value::Array(Rc::new(vec![Value::Float(1.0), Value::Float(2.5)]), ArrayKind::Float64);
+        let list = Value::Array(
+            Rc::new(vec![Value::Float(1.0), Value::Float(2.5)]),
+            ArrayKind::Float64,
+        );
         assert_eq!(list.go_string(), "[1 2.5]");
         assert_eq!(list.go_type(), "[]float64");
     }

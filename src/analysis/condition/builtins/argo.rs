@@ -29,19 +29,32 @@ fn converts_to_float(e: &Expr) -> bool {
         ExprKind::Int(_) => true,
         ExprKind::Unary { expr, .. } => converts_to_float(expr),
         ExprKind::Binary { op, left, right } => {
-            matches!(op.as_str(), "+" | "-" | "*") && converts_to_float(left) && converts_to_float(right)
+            matches!(op.as_str(), "+" | "-" | "*")
+                && converts_to_float(left)
+                && converts_to_float(right)
         }
         _ => false,
     }
 }
 
-pub(super) fn check(c: &mut Checker, e: &Expr, name: &str, args: &[Expr]) -> Result<Type, ConditionError> {
+pub(super) fn check(
+    c: &mut Checker,
+    e: &Expr,
+    name: &str,
+    args: &[Expr],
+) -> Result<Type, ConditionError> {
     let (params, out) = signature(name);
     if args.len() > params.len() {
-        return Err(ConditionError::new(e.span, format!("too many arguments to call {name}")));
+        return Err(ConditionError::new(
+            e.span,
+            format!("too many arguments to call {name}"),
+        ));
     }
     if args.len() < params.len() {
-        return Err(ConditionError::new(e.span, format!("not enough arguments to call {name}")));
+        return Err(ConditionError::new(
+            e.span,
+            format!("not enough arguments to call {name}"),
+        ));
     }
     for (arg, param) in args.iter().zip(params) {
         let t = c.visit(arg)?;
@@ -57,7 +70,12 @@ pub(super) fn check(c: &mut Checker, e: &Expr, name: &str, args: &[Expr]) -> Res
     Ok(out)
 }
 
-pub(super) fn call(ev: &Evaluator, name: &str, values: &[Value], _args: &[Expr]) -> Result<Value, String> {
+pub(super) fn call(
+    ev: &Evaluator,
+    name: &str,
+    values: &[Value],
+    _args: &[Expr],
+) -> Result<Value, String> {
     let first = values.first().cloned().unwrap_or(Value::Nil);
     match name {
         "asInt" => as_int(&first),
@@ -80,7 +98,10 @@ fn float_param(v: &Value) -> Result<f64, String> {
         Value::Float(f) => Ok(*f),
         Value::Int(i) => Ok(*i as f64),
         Value::Nil => Err("reflect: Call using zero Value argument".into()),
-        other => Err(format!("reflect: Call using {} as type float64", other.go_type())),
+        other => Err(format!(
+            "reflect: Call using {} as type float64",
+            other.go_type()
+        )),
     }
 }
 
@@ -89,7 +110,11 @@ fn as_int(v: &Value) -> Result<Value, String> {
         Value::Float(f) => Ok(Value::Int(*f as i64)),
         Value::Int(i) => Ok(Value::Int(*i)),
         Value::Str(s) => parse_go_int(s).map(Value::Int),
-        other => Err(format!("asInt() not supported on {} {}", other.go_type(), other.go_string())),
+        other => Err(format!(
+            "asInt() not supported on {} {}",
+            other.go_type(),
+            other.go_string()
+        )),
     }
 }
 
@@ -98,7 +123,11 @@ fn as_float(v: &Value) -> Result<Value, String> {
         Value::Float(f) => Ok(Value::Float(*f)),
         Value::Int(i) => Ok(Value::Float(*i as f64)),
         Value::Str(s) => parse_go_float(s).map(Value::Float),
-        other => Err(format!("asFloat() not supported on {} {}", other.go_type(), other.go_string())),
+        other => Err(format!(
+            "asFloat() not supported on {} {}",
+            other.go_type(),
+            other.go_string()
+        )),
     }
 }
 
@@ -108,14 +137,17 @@ pub(super) fn parse_go_int(s: &str) -> Result<i64, String> {
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(format!("strconv.ParseInt: parsing {s:?}: invalid syntax"));
     }
-    s.parse::<i64>().map_err(|_| format!("strconv.ParseInt: parsing {s:?}: value out of range"))
+    s.parse::<i64>()
+        .map_err(|_| format!("strconv.ParseInt: parsing {s:?}: value out of range"))
 }
 
 /// `strconv.ParseFloat(s, 64)` with Go's error text (`NaN`, `Inf`, `infinity` accepted).
 pub(super) fn parse_go_float(s: &str) -> Result<f64, String> {
     let body = s.strip_prefix(['+', '-']).unwrap_or(s);
     let valid = !body.is_empty()
-        && (body.bytes().all(|b| b.is_ascii_digit() || b"._eE+-".contains(&b))
+        && (body
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b"._eE+-".contains(&b))
             || ["nan", "inf", "infinity"].contains(&body.to_ascii_lowercase().as_str()));
     match s.parse::<f64>() {
         Ok(f) if valid && !body.contains('_') => Ok(f),

@@ -25,7 +25,12 @@ pub(super) fn check_single(name: &str, t: &Type) -> Result<Type, String> {
 /// Evaluates a non-predicate builtin on evaluated arguments.
 pub(super) fn call(name: &str, args: &[Value]) -> Result<Value, String> {
     let first = args.first().cloned().unwrap_or(Value::Nil);
-    let bad = || Err(format!("invalid argument for {name} (type {})", first.go_type()));
+    let bad = || {
+        Err(format!(
+            "invalid argument for {name} (type {})",
+            first.go_type()
+        ))
+    };
     match (name, &first) {
         ("len", Value::Array(items, _)) => Ok(Value::Int(items.len() as i64)),
         ("len", Value::Str(s)) => Ok(Value::Int(s.len() as i64)),
@@ -51,7 +56,10 @@ pub(super) fn call(name: &str, args: &[Value]) -> Result<Value, String> {
         ("string", v) => Ok(Value::Str(v.go_string().into())),
         ("first", Value::Array(items, _)) => Ok(items.first().cloned().unwrap_or(Value::Nil)),
         ("last", Value::Array(items, _)) => Ok(items.last().cloned().unwrap_or(Value::Nil)),
-        ("first" | "last", other) => Err(format!("cannot get {name} element from {}", other.go_type())),
+        ("first" | "last", other) => Err(format!(
+            "cannot get {name} element from {}",
+            other.go_type()
+        )),
         ("max" | "min" | "mean" | "median", _) => aggregate(name, args),
         ("len" | "abs" | "ceil" | "floor" | "round", _) => bad(),
         _ => Err(format!("unknown name {name}")),
@@ -64,7 +72,12 @@ fn flatten(name: &str, args: &[Value], out: &mut Vec<Value>) -> Result<(), Strin
         match a {
             Value::Int(_) | Value::Float(_) => out.push(a.clone()),
             Value::Array(items, _) => flatten(name, items, out)?,
-            other => return Err(format!("invalid argument for {name} (type {})", other.go_type())),
+            other => {
+                return Err(format!(
+                    "invalid argument for {name} (type {})",
+                    other.go_type()
+                ));
+            }
         }
     }
     Ok(())
@@ -80,7 +93,10 @@ fn aggregate(name: &str, args: &[Value]) -> Result<Value, String> {
                 best = Some(match best {
                     None => x,
                     Some(b) => {
-                        let (bf, xf) = (b.as_f64().unwrap_or(f64::NAN), x.as_f64().unwrap_or(f64::NAN));
+                        let (bf, xf) = (
+                            b.as_f64().unwrap_or(f64::NAN),
+                            x.as_f64().unwrap_or(f64::NAN),
+                        );
                         let better = if name == "max" { bf < xf } else { xf < bf };
                         if better { x } else { b }
                     }
@@ -102,7 +118,11 @@ fn aggregate(name: &str, args: &[Value]) -> Result<Value, String> {
             }
             fs.sort_by(f64::total_cmp);
             let n = fs.len();
-            Ok(Value::Float(if n % 2 == 0 { (fs[n / 2 - 1] + fs[n / 2]) / 2.0 } else { fs[n / 2] }))
+            Ok(Value::Float(if n.is_multiple_of(2) {
+                (fs[n / 2 - 1] + fs[n / 2]) / 2.0
+            } else {
+                fs[n / 2]
+            }))
         }
     }
 }
@@ -117,7 +137,12 @@ pub(super) fn sum(items: &[Value]) -> Result<Value, String> {
             (Value::Int(i), Some(f)) => *f += *i as f64,
             (Value::Float(x), None) => float_total = Some(int_total as f64 + x),
             (Value::Float(x), Some(f)) => *f += x,
-            (other, _) => return Err(format!("invalid argument for sum (type {})", other.go_type())),
+            (other, _) => {
+                return Err(format!(
+                    "invalid argument for sum (type {})",
+                    other.go_type()
+                ));
+            }
         }
     }
     Ok(float_total.map_or(Value::Int(int_total), Value::Float))

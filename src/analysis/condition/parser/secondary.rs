@@ -58,7 +58,10 @@ impl Parser {
             }
         }
         let close = self.expect(Kind::Bracket, ")")?;
-        let kind = ExprKind::Call { name: name.value, args };
+        let kind = ExprKind::Call {
+            name: name.value,
+            args,
+        };
         Ok(Expr::new(kind, (name.span.0, close.span.1)))
     }
 
@@ -74,7 +77,10 @@ impl Parser {
             self.expression(0)?
         };
         let end = self.tokens[self.pos.saturating_sub(1)].span.1;
-        Ok(Expr::new(ExprKind::Closure(Box::new(body)), (start, end.max(start))))
+        Ok(Expr::new(
+            ExprKind::Closure(Box::new(body)),
+            (start, end.max(start)),
+        ))
     }
 
     fn array(&mut self, open: Token) -> Result<Expr, ConditionError> {
@@ -89,7 +95,10 @@ impl Parser {
             items.push(self.expression(0)?);
         }
         let close = self.next();
-        Ok(Expr::new(ExprKind::Array(items), (open.span.0, close.span.1)))
+        Ok(Expr::new(
+            ExprKind::Array(items),
+            (open.span.0, close.span.1),
+        ))
     }
 
     pub(super) fn postfix(&mut self, mut node: Expr) -> Result<Expr, ConditionError> {
@@ -103,7 +112,13 @@ impl Parser {
                 }
                 let prop = Expr::new(ExprKind::Str(name.value.clone()), name.span);
                 let span = (node.span.0, name.span.1);
-                node = Expr::new(ExprKind::Index { base: Box::new(node), index: Box::new(prop) }, span);
+                node = Expr::new(
+                    ExprKind::Index {
+                        base: Box::new(node),
+                        index: Box::new(prop),
+                    },
+                    span,
+                );
             } else if t.is(Kind::Bracket, "[") {
                 self.next();
                 node = self.index_or_slice(node)?;
@@ -128,12 +143,25 @@ impl Parser {
             };
             let close = self.expect(Kind::Bracket, "]")?;
             let span = (base.span.0, close.span.1);
-            return Ok(Expr::new(ExprKind::Slice { base: Box::new(base), from, to }, span));
+            return Ok(Expr::new(
+                ExprKind::Slice {
+                    base: Box::new(base),
+                    from,
+                    to,
+                },
+                span,
+            ));
         }
         let close = self.expect(Kind::Bracket, "]")?;
         let index = from.expect("an index expression was parsed when no ':' follows '['");
         let span = (base.span.0, close.span.1);
-        Ok(Expr::new(ExprKind::Index { base: Box::new(base), index }, span))
+        Ok(Expr::new(
+            ExprKind::Index {
+                base: Box::new(base),
+                index,
+            },
+            span,
+        ))
     }
 }
 
@@ -147,7 +175,9 @@ fn number(t: &Token) -> Result<ExprKind, ConditionError> {
     };
     let err = || ConditionError::new(t.span, format!("invalid number literal: {v}"));
     if let Some(radix) = radix {
-        return i64::from_str_radix(&v[2..], radix).map(ExprKind::Int).map_err(|_| err());
+        return i64::from_str_radix(&v[2..], radix)
+            .map(ExprKind::Int)
+            .map_err(|_| err());
     }
     if v.contains(['.', 'e', 'E']) {
         return v.parse::<f64>().map(ExprKind::Float).map_err(|_| err());
