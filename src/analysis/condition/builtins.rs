@@ -71,7 +71,11 @@ pub(super) fn check_call(
         });
     }
     if name == "result" {
-        return Err(err(e, "result is not callable".into()));
+        let message = match c.result_type() {
+            Type::Nil => "result is nil; cannot call nil as function".to_string(),
+            t => format!("{t} is not callable"),
+        };
+        return Err(err(e, message));
     }
     Err(err(e, format!("unknown name {name}")))
 }
@@ -111,7 +115,7 @@ fn check_predicate(c: &mut Checker, name: &str, args: &[Expr]) -> Result<Type, C
         "filter" => Type::Array(Box::new(elem)),
         "map" => Type::Array(Box::new(out)),
         "count" => Type::Int,
-        "sum" => Type::Any,
+        "sum" => out,
         _ => Type::Bool,
     })
 }
@@ -126,7 +130,7 @@ pub(super) fn call(ev: &mut Evaluator, name: &str, args: &[Expr]) -> Result<Valu
         .map(|a| ev.eval(a))
         .collect::<Result<Vec<_>, _>>()?;
     if ARGO.contains(&name) {
-        return argo::call(ev, name, &values, args);
+        return argo::call(ev, name, &values);
     }
     numeric::call(name, &values)
 }

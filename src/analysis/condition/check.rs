@@ -27,6 +27,10 @@ fn err(e: &Expr, message: String) -> ConditionError {
 }
 
 impl Checker {
+    pub(super) fn result_type(&self) -> &Type {
+        &self.result
+    }
+
     pub(super) fn visit(&mut self, e: &Expr) -> Result<Type, ConditionError> {
         match &e.kind {
             ExprKind::Nil => Ok(Type::Nil),
@@ -117,13 +121,18 @@ impl Checker {
     fn index(&mut self, e: &Expr, base: &Expr, index: &Expr) -> Result<Type, ConditionError> {
         let b = self.visit(base)?;
         let i = self.visit(index)?;
-        match &b {
-            Type::Any => Ok(Type::Any),
-            Type::Array(elem) if i == Type::Int || i.is_any() => Ok((**elem).clone()),
-            Type::Array(_) => Err(err(
+        let field = match &index.kind {
+            ExprKind::Str(name) => Some(name),
+            _ => None,
+        };
+        match (&b, field) {
+            (Type::Any, _) => Ok(Type::Any),
+            (Type::Array(elem), _) if i == Type::Int || i.is_any() => Ok((**elem).clone()),
+            (Type::Array(_), _) => Err(err(
                 index,
                 format!("array elements can only be selected using an integer (got {i})"),
             )),
+            (_, Some(name)) => Err(err(e, format!("type {b} has no field {name}"))),
             _ => Err(err(e, format!("type {b}[{i}] is undefined"))),
         }
     }

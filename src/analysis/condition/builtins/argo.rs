@@ -3,7 +3,7 @@
 //! (`isNaN(float64)`), and Argo's panics become the errors (`strconv.ParseInt: ...`).
 
 use super::super::ConditionError;
-use super::super::ast::{Expr, ExprKind};
+use super::super::ast::Expr;
 use super::super::check::Checker;
 use super::super::eval::Evaluator;
 use super::super::types::Type;
@@ -19,21 +19,6 @@ fn signature(name: &str) -> (&'static [Option<Type>], Type) {
         "isNaN" | "isInf" => (FLOAT1, Type::Bool),
         "isNil" => (ANY1, Type::Bool),
         _ => (&[None, None], Type::Any),
-    }
-}
-
-/// expr's `isIntegerOrArithmeticOperation`: integer literals and arithmetic on them are
-/// converted to a `float64` parameter at compile time (`isNaN(1)` compiles).
-fn converts_to_float(e: &Expr) -> bool {
-    match &e.kind {
-        ExprKind::Int(_) => true,
-        ExprKind::Unary { expr, .. } => converts_to_float(expr),
-        ExprKind::Binary { op, left, right } => {
-            matches!(op.as_str(), "+" | "-" | "*")
-                && converts_to_float(left)
-                && converts_to_float(right)
-        }
-        _ => false,
     }
 }
 
@@ -59,8 +44,14 @@ pub(super) fn check(
     for (arg, param) in args.iter().zip(params) {
         let t = c.visit(arg)?;
         let Some(p) = param else { continue };
-        let ok = t == *p || t.is_any() || (t == Type::Int && converts_to_float(arg));
-        if !ok {
+        if t == Type::Nil {
+            return Err(ConditionError::new(
+                arg.span,
+                format!("cannot use nil as argument (type {p}) to call {name}"),
+            ));
+        }
+        // expr converts integer arguments of a float64 parameter (`isNaN(1)` compiles).
+        if !(t == *p || t.is_any() || t == Type::Int) {
             return Err(ConditionError::new(
                 arg.span,
                 format!("cannot use {t} as argument (type {p}) to call {name} "),
@@ -70,12 +61,7 @@ pub(super) fn check(
     Ok(out)
 }
 
-pub(super) fn call(
-    ev: &Evaluator,
-    name: &str,
-    values: &[Value],
-    _args: &[Expr],
-) -> Result<Value, String> {
+pub(super) fn call(ev: &Evaluator, name: &str, values: &[Value]) -> Result<Value, String> {
     let first = values.first().cloned().unwrap_or(Value::Nil);
     match name {
         "asInt" => as_int(&first),
