@@ -286,7 +286,9 @@ fn agrees_with_expr_lang_oracle() {
     let unexplained_ours: Vec<&String> = t
         .ours_only_failures
         .iter()
-        .filter(|f| !f.contains("index out of range"))
+        // On a nil result Go fails calling `isInf(float64)` with nil; the oracle's stand-in
+        // returns false. Argo reports any error on nil as "no data", so this is harmless.
+        .filter(|f| !f.contains("index out of range") && !f.contains(" on None:"))
         .collect();
     assert!(
         unexplained_ours.is_empty(),

@@ -291,6 +291,14 @@ fn argo_functions() {
         ("isNil(1)", None, "true"),
         ("isNil(nil)", Some(&s), "false"),
         ("default(result, 0) < 0.05", None, "true"),
+        // A nil result is statically unknown, as in expr: this compiles and short-circuits.
+        ("isNil(result) || result > 1", None, "true"),
+        ("result > 1", None, "ERR invalid operation: <nil> > int"),
+        (
+            "len(result) == 0",
+            None,
+            "ERR invalid argument for len (type <nil>)",
+        ),
         ("len(default(result, 0)) == 0", Some(&empty), "true"),
         (
             "default(result[0], 0) < 0.05",

@@ -71,7 +71,9 @@ impl ResultType {
 
     pub fn static_type(self) -> Type {
         match self {
-            ResultType::Nil => Type::Nil,
+            // Argo puts an untyped nil in the env map; expr's nature of it is "unknown", so
+            // `isNil(result) || result > 1` compiles and short-circuits at runtime.
+            ResultType::Nil => Type::Any,
             ResultType::Scalar => Type::Float,
             ResultType::List => Type::Array(Box::new(Type::Float)),
         }

@@ -167,20 +167,30 @@ impl Parser {
 
 fn number(t: &Token) -> Result<ExprKind, ConditionError> {
     let v = t.value.as_str();
-    let radix = match v.get(..2) {
-        Some("0x" | "0X") => Some(16),
-        Some("0o" | "0O") => Some(8),
-        Some("0b" | "0B") => Some(2),
-        _ => None,
+    let lower = v.to_ascii_lowercase();
+    let (kind, radix) = match lower.get(..2) {
+        Some("0x") => ("hex", 16),
+        Some("0o") => ("octal", 8),
+        Some("0b") => ("binary", 2),
+        _ if lower.contains(['.', 'e']) => {
+            return v.parse::<f64>().map(ExprKind::Float).map_err(|_| {
+                let m = format!(
+                    "invalid float literal: strconv.ParseFloat: parsing {v:?}: invalid syntax"
+                );
+                ConditionError::new(t.span, m)
+            });
+        }
+        _ => ("integer", 10),
     };
-    let err = || ConditionError::new(t.span, format!("invalid number literal: {v}"));
-    if let Some(radix) = radix {
-        return i64::from_str_radix(&v[2..], radix)
-            .map(ExprKind::Int)
-            .map_err(|_| err());
-    }
-    if v.contains(['.', 'e', 'E']) {
-        return v.parse::<f64>().map(ExprKind::Float).map_err(|_| err());
-    }
-    v.parse::<i64>().map(ExprKind::Int).map_err(|_| err())
+    let digits = if radix == 10 { v } else { &v[2..] };
+    i64::from_str_radix(digits, radix)
+        .map(ExprKind::Int)
+        .map_err(|e| {
+            let why = match e.kind() {
+                std::num::IntErrorKind::PosOverflow => "value out of range",
+                _ => "invalid syntax",
+            };
+            let m = format!("invalid {kind} literal: strconv.ParseInt: parsing {v:?}: {why}");
+            ConditionError::new(t.span, m)
+        })
 }

@@ -129,7 +129,7 @@ fn syntax_errors() {
         ),
         (
             "99999999999999999999",
-            "invalid number literal: 99999999999999999999",
+            "invalid integer literal: strconv.ParseInt: parsing \"99999999999999999999\": value out of range",
             (0, 20),
         ),
     ];
