@@ -10,6 +10,7 @@
 mod ast;
 mod builtins;
 mod check;
+mod display;
 mod eval;
 mod lexer;
 mod ops;

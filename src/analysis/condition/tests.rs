@@ -379,6 +379,7 @@ fn random_input_never_panics() {
         Some(list(&[1.0, f64::INFINITY])),
     ];
     let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+    let mut parsed = 0;
     for _ in 0..20_000 {
         let n = (xorshift(&mut seed) % 12) as usize;
         let src: String = (0..n)
@@ -388,7 +389,15 @@ fn random_input_never_panics() {
         let r = &results[(xorshift(&mut seed) % 4) as usize];
         let _ = evaluate_condition(&src, r.as_ref());
         let _ = measurement_phase(&src, &src, r.as_ref());
+        // Whatever parses prints to a form that parses back to the same print.
+        if let Ok(p) = parse(&src) {
+            parsed += 1;
+            let printed = p.ast.to_string();
+            let again = parse(&printed).map(|q| q.ast.to_string());
+            assert_eq!(again.as_deref(), Ok(printed.as_str()), "{src:?}");
+        }
     }
+    assert!(parsed > 500, "only {parsed} random inputs parsed");
     for _ in 0..5_000 {
         let n = (xorshift(&mut seed) % 24) as usize;
         let bytes: Vec<u8> = (0..n).map(|_| (xorshift(&mut seed) % 256) as u8).collect();
