@@ -1,5 +1,5 @@
-//! Table tests of the whole pipeline: typing errors, evaluation, Argo's functions, the
-//! result shapes of SEMANTICS.md §2.5/§3, and a no-panic test on random input.
+//! Table tests of the whole pipeline: typing errors against the type of `result`,
+//! evaluation, and spans of check errors. Argo's functions and the fuzz test are in `tests/`.
 
 use super::*;
 
@@ -249,98 +249,6 @@ fn evaluation_table() {
 }
 
 #[test]
-fn argo_functions() {
-    let s = scalar(1.7);
-    let nan = scalar(f64::NAN);
-    let inf = scalar(f64::NEG_INFINITY);
-    let empty = list(&[]);
-    let l = list(&[1.0, 2.0]);
-    let cases: &[(&str, Option<&ResultValue>, &str)] = &[
-        ("asInt(result) == 1", Some(&s), "true"),
-        ("asInt('12') == 12", Some(&s), "true"),
-        (
-            "asInt('1.1') == 1",
-            Some(&s),
-            "ERR strconv.ParseInt: parsing \"1.1\": invalid syntax",
-        ),
-        (
-            "asInt('abc') == 1",
-            Some(&s),
-            "ERR strconv.ParseInt: parsing \"abc\": invalid syntax",
-        ),
-        (
-            "asInt(result) == 1",
-            Some(&l),
-            "ERR asInt() not supported on []float64 [1 2]",
-        ),
-        ("asFloat('1.5') == 1.5 && asFloat(2) == 2", Some(&s), "true"),
-        (
-            "asFloat('NotANum') > 0",
-            Some(&s),
-            "ERR strconv.ParseFloat: parsing \"NotANum\": invalid syntax",
-        ),
-        ("isNaN(asFloat('NaN'))", Some(&s), "true"),
-        ("isNaN(result)", Some(&nan), "true"),
-        ("isNaN(result)", Some(&s), "false"),
-        ("isNaN(1)", Some(&s), "false"),
-        ("isNaN(result) || result >= 0.95", Some(&nan), "true"),
-        ("isInf(result)", Some(&inf), "true"),
-        ("isInf(result[0])", Some(&l), "false"),
-        ("isNil(result)", None, "true"),
-        ("isNil(result)", Some(&empty), "false"),
-        ("isNil(1)", None, "true"),
-        ("isNil(nil)", Some(&s), "false"),
-        ("default(result, 0) < 0.05", None, "true"),
-        // A nil result is statically unknown, as in expr: this compiles and short-circuits.
-        ("isNil(result) || result > 1", None, "true"),
-        ("result > 1", None, "ERR invalid operation: <nil> > int"),
-        (
-            "len(result) == 0",
-            None,
-            "ERR invalid argument for len (type <nil>)",
-        ),
-        ("len(default(result, 0)) == 0", Some(&empty), "true"),
-        (
-            "default(result[0], 0) < 0.05",
-            Some(&empty),
-            "ERR index out of range: 0 (array length is 0)",
-        ),
-        ("default(nil, 5) == 1.7", Some(&s), "true"),
-    ];
-    for (src, r, want) in cases {
-        assert_eq!(run(src, *r), *want, "{src}");
-    }
-}
-
-#[test]
-fn empty_vector_and_nan_rules() {
-    let empty = list(&[]);
-    let e = Some(&empty);
-    assert_eq!(
-        run("result[0] >= 0.95", e),
-        "ERR index out of range: 0 (array length is 0)"
-    );
-    assert_eq!(run("len(result) == 0", e), "true");
-    assert_eq!(run("len(result) == 0 || result[0] >= 0.95", e), "true");
-    assert_eq!(run("len(result) > 0 && result[0] >= 0.95", e), "false");
-    assert_eq!(run("all(result, # > 1)", e), "true");
-    assert_eq!(run("any(result, # > 1)", e), "false");
-    assert_eq!(run("sum(result) == 0", e), "true");
-    let nan = scalar(f64::NAN);
-    let n = Some(&nan);
-    for (src, want) in [
-        ("result >= 0.9", "false"),
-        ("result < 0.9", "false"),
-        ("result == result", "false"),
-        ("result != 0.9", "true"),
-    ] {
-        assert_eq!(run(src, n), want, "{src}");
-    }
-    assert_eq!(run("result >= 0.9", Some(&scalar(f64::INFINITY))), "true");
-    assert_eq!(run("result == 10", Some(&scalar(10.0))), "true");
-}
-
-#[test]
 fn check_reports_spans() {
     let p = parse("len(result) > 0 && result > 0.9").unwrap();
     let e = check(&p, ResultType::List).unwrap_err();
@@ -355,53 +263,5 @@ fn check_reports_spans() {
     );
 }
 
-/// A tiny xorshift generator: the no-panic test is reproducible from its seed.
-fn xorshift(seed: &mut u64) -> u64 {
-    *seed ^= *seed << 13;
-    *seed ^= *seed >> 7;
-    *seed ^= *seed << 17;
-    *seed
-}
-
-#[test]
-fn random_input_never_panics() {
-    let alphabet: Vec<&str> = vec![
-        "result", "[", "]", "(", ")", "{", "}", "#", "0", "1", "-1", ".5", "1e3", "'a'", "\"", "`",
-        "\\", "+", "-", "*", "/", "%", "**", "^", "==", "!=", "<", ">=", "&&", "||", "!", "not",
-        "in", "and", "?", ":", "??", ",", ".", "len", "all", "filter", "map", "sum", "max",
-        "isNaN", "asInt", "default", "isNil", "nil", "true", "matches", "é", "@", " ", "first",
-        "count",
-    ];
-    let results = [
-        None,
-        Some(scalar(f64::NAN)),
-        Some(list(&[])),
-        Some(list(&[1.0, f64::INFINITY])),
-    ];
-    let mut seed = 0x9E37_79B9_7F4A_7C15u64;
-    let mut parsed = 0;
-    for _ in 0..20_000 {
-        let n = (xorshift(&mut seed) % 12) as usize;
-        let src: String = (0..n)
-            .map(|_| alphabet[(xorshift(&mut seed) % alphabet.len() as u64) as usize])
-            .collect::<Vec<_>>()
-            .join("");
-        let r = &results[(xorshift(&mut seed) % 4) as usize];
-        let _ = evaluate_condition(&src, r.as_ref());
-        let _ = measurement_phase(&src, &src, r.as_ref());
-        // Whatever parses prints to a form that parses back to the same print.
-        if let Ok(p) = parse(&src) {
-            parsed += 1;
-            let printed = p.ast.to_string();
-            let again = parse(&printed).map(|q| q.ast.to_string());
-            assert_eq!(again.as_deref(), Ok(printed.as_str()), "{src:?}");
-        }
-    }
-    assert!(parsed > 500, "only {parsed} random inputs parsed");
-    for _ in 0..5_000 {
-        let n = (xorshift(&mut seed) % 24) as usize;
-        let bytes: Vec<u8> = (0..n).map(|_| (xorshift(&mut seed) % 256) as u8).collect();
-        let src = String::from_utf8_lossy(&bytes);
-        let _ = evaluate_condition(&src, Some(&list(&[1.0])));
-    }
-}
+mod argo;
+mod fuzz;
