@@ -54,9 +54,9 @@ const WORD_OPERATORS: [&str; 8] = [
     "endsWith",
 ];
 
-const SYMBOL_OPERATORS: [&str; 22] = [
+const SYMBOL_OPERATORS: [&str; 24] = [
     "??", "?.", "**", "==", "!=", "<=", ">=", "&&", "||", "..", "!", "<", ">", "+", "-", "*", "/",
-    "%", "^", "?", ":", ",",
+    "%", "^", "?", ":", ",", "=", "&",
 ];
 
 /// Splits `src` into tokens, ending with an `Eof` token.

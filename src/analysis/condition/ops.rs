@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use super::ast::{BinaryOp, UnaryOp};
-use super::value::{ArrayKind, Value};
+use super::value::{ArrayKind, Value, go_f64_to_i64};
 
 /// The Go panic text for using a non-bool where expr's VM asserts `.(bool)`.
 pub fn not_bool(v: &Value) -> String {
@@ -158,7 +158,7 @@ fn contains(haystack: &Value, needle: &Value) -> Result<Value, String> {
 fn to_index(i: &Value) -> Result<i64, String> {
     match i {
         Value::Int(i) => Ok(*i),
-        Value::Float(f) => Ok(*f as i64),
+        Value::Float(f) => Ok(go_f64_to_i64(*f)),
         _ => Err(format!("invalid operation: int({})", i.go_type())),
     }
 }

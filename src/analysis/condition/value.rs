@@ -64,6 +64,16 @@ impl Value {
     }
 }
 
+/// Go's `int64(f)` as compiled for amd64: truncation toward zero, and NaN or an
+/// out-of-range value gives `math.MinInt64` (Rust's `as` would saturate instead).
+pub fn go_f64_to_i64(f: f64) -> i64 {
+    if f.is_nan() || f >= 9.223_372_036_854_775_808e18 || f < -9.223_372_036_854_775_808e18 {
+        i64::MIN
+    } else {
+        f as i64
+    }
+}
+
 /// Go's `%v` for a float64 (`strconv.FormatFloat(f, 'g', -1, 64)` with %v's exponent
 /// threshold of 21): `0.95`, `1e+21`, `1e-05`, `NaN`, `+Inf`.
 pub fn go_float(f: f64) -> String {

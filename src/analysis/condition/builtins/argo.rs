@@ -7,7 +7,7 @@ use super::super::ast::Expr;
 use super::super::check::Checker;
 use super::super::eval::Evaluator;
 use super::super::types::Type;
-use super::super::value::Value;
+use super::super::value::{Value, go_f64_to_i64};
 
 /// Parameter types (`None` = `interface {}`) and return type.
 fn signature(name: &str) -> (&'static [Option<Type>], Type) {
@@ -93,7 +93,7 @@ fn float_param(v: &Value) -> Result<f64, String> {
 
 fn as_int(v: &Value) -> Result<Value, String> {
     match v {
-        Value::Float(f) => Ok(Value::Int(*f as i64)),
+        Value::Float(f) => Ok(Value::Int(go_f64_to_i64(*f))),
         Value::Int(i) => Ok(Value::Int(*i)),
         Value::Str(s) => parse_go_int(s).map(Value::Int),
         other => Err(format!(

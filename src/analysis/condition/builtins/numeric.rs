@@ -2,7 +2,7 @@
 //! max min mean median sum`, with their checker rules and runtime errors.
 
 use super::super::types::Type;
-use super::super::value::Value;
+use super::super::value::{Value, go_f64_to_i64};
 use super::argo::{parse_go_float, parse_go_int};
 
 /// Types a one-argument builtin (`Validate` in expr's `builtin/builtin.go`).
@@ -45,7 +45,7 @@ pub(super) fn call(name: &str, args: &[Value]) -> Result<Value, String> {
             }))
         }
         ("int", Value::Int(i)) => Ok(Value::Int(*i)),
-        ("int", Value::Float(f)) => Ok(Value::Int(*f as i64)),
+        ("int", Value::Float(f)) => Ok(Value::Int(go_f64_to_i64(*f))),
         ("int", Value::Str(s)) => parse_go_int(s)
             .map(Value::Int)
             .map_err(|e| e.replace("strconv.ParseInt", "strconv.Atoi")),

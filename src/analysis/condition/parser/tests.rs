@@ -122,6 +122,7 @@ fn syntax_errors() {
         ("1 2", "unexpected token Number(\"1\")", (2, 3)),
         ("(1", "unexpected token EOF", (2, 2)),
         ("a not b", "unexpected token Identifier(\"b\")", (6, 7)),
+        ("result = 1", "unexpected token Operator(\"=\")", (7, 8)),
         (
             "a ?? b + 1",
             "Operator (+) and coalesce expressions (??) cannot be mixed. Wrap either by parentheses.",
