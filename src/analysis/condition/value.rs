@@ -67,7 +67,8 @@ impl Value {
 /// Go's `int64(f)` as compiled for amd64: truncation toward zero, and NaN or an
 /// out-of-range value gives `math.MinInt64` (Rust's `as` would saturate instead).
 pub fn go_f64_to_i64(f: f64) -> i64 {
-    if f.is_nan() || f >= 9.223_372_036_854_775_808e18 || f < -9.223_372_036_854_775_808e18 {
+    let limit = -(i64::MIN as f64); // 2^63, exact
+    if f.is_nan() || !(-limit..limit).contains(&f) {
         i64::MIN
     } else {
         f as i64
