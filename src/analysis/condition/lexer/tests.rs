@@ -84,7 +84,7 @@ fn errors() {
     assert_eq!(
         lex("@").unwrap_err().message,
         "unrecognized character: U+0040 '@'"
+    );
     // `=` is a token in expr, so `result = 1` is a parse error, not a lexer error.
     assert_eq!(lex("a = 1").unwrap()[1].value, "=");
-    );
 }
