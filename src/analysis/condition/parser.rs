@@ -46,6 +46,16 @@ pub fn parse_expr(src: &str) -> Result<Expr, ConditionError> {
     Ok(e)
 }
 
+/// A binary operator found at the cursor by `peek_binary`.
+struct BinaryToken {
+    token: Token,
+    op: BinaryOp,
+    prec: u16,
+    right_assoc: bool,
+    /// `not in`, `not matches`, ...: the result is wrapped in `not`.
+    negate: bool,
+}
+
 pub(super) struct Parser {
     pub(super) tokens: Vec<Token>,
     pub(super) pos: usize,
@@ -130,28 +140,14 @@ impl Parser {
         }
         let mut left = self.primary()?;
         let mut prev_coalesce = false;
-        loop {
-            let t = self.current().clone();
-            if t.kind != Kind::Operator {
-                break;
-            }
-            let negate = t.value == "not";
-            let op_tok = if negate {
-                let after = &self.tokens[(self.pos + 1).min(self.tokens.len() - 1)];
-                if !matches!(
-                    after.value.as_str(),
-                    "in" | "matches" | "contains" | "startsWith" | "endsWith"
-                ) || after.kind != Kind::Operator
-                {
-                    return Err(unexpected(after));
-                }
-                after.clone()
-            } else {
-                t.clone()
-            };
-            let Some((op, prec, right_assoc)) = binary_op(&op_tok.value) else {
-                break;
-            };
+        while let Some(next) = self.peek_binary()? {
+            let BinaryToken {
+                token: op_tok,
+                op,
+                prec,
+                right_assoc,
+                negate,
+            } = next;
             if prec < min_prec {
                 break;
             }
@@ -160,13 +156,11 @@ impl Parser {
             }
             self.next();
             if prev_coalesce && op != BinaryOp::Coalesce {
-                return Err(ConditionError::new(
-                    op_tok.span,
-                    format!(
-                        "Operator ({}) and coalesce expressions (??) cannot be mixed. Wrap either by parentheses.",
-                        op_tok.value
-                    ),
-                ));
+                let message = format!(
+                    "Operator ({}) and coalesce expressions (??) cannot be mixed. Wrap either by parentheses.",
+                    op_tok.value
+                );
+                return Err(ConditionError::new(op_tok.span, message));
             }
             prev_coalesce = op == BinaryOp::Coalesce;
             if op.is_comparison() {
@@ -177,13 +171,11 @@ impl Parser {
             left = binary(op, left, right);
             if negate {
                 let span = left.span;
-                left = Expr::new(
-                    ExprKind::Unary {
-                        op: UnaryOp::Not,
-                        expr: Box::new(left),
-                    },
-                    span,
-                );
+                let kind = ExprKind::Unary {
+                    op: UnaryOp::Not,
+                    expr: Box::new(left),
+                };
+                left = Expr::new(kind, span);
             }
         }
         if min_prec == 0 {
@@ -191,6 +183,39 @@ impl Parser {
         }
         self.depth -= 1;
         Ok(left)
+    }
+
+    /// The binary operator at the cursor, if any: (token, operator, precedence,
+    /// right-associative, negated). `not` must be followed by a negatable operator
+    /// (`not in`, `not matches`, ...), as in expr.
+    fn peek_binary(&self) -> Result<Option<BinaryToken>, ConditionError> {
+        let t = self.current();
+        if t.kind != Kind::Operator {
+            return Ok(None);
+        }
+        let negate = t.value == "not";
+        let op_tok = if negate {
+            let after = &self.tokens[(self.pos + 1).min(self.tokens.len() - 1)];
+            let negatable = matches!(
+                after.value.as_str(),
+                "in" | "matches" | "contains" | "startsWith" | "endsWith"
+            );
+            if !negatable || after.kind != Kind::Operator {
+                return Err(unexpected(after));
+            }
+            after
+        } else {
+            t
+        };
+        Ok(
+            binary_op(&op_tok.value).map(|(op, prec, right_assoc)| BinaryToken {
+                token: op_tok.clone(),
+                op,
+                prec,
+                right_assoc,
+                negate,
+            }),
+        )
     }
 
     /// `a < b < c` becomes `a < b && b < c`, as expr's `parseComparison` does.
