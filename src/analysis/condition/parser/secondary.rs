@@ -4,7 +4,8 @@
 use super::super::ConditionError;
 use super::super::ast::{Expr, ExprKind};
 use super::super::lexer::{Kind, Token};
-use super::{PREDICATE_BUILTINS, Parser, unexpected};
+use super::operators::PREDICATE_BUILTINS;
+use super::{Parser, unexpected};
 
 impl Parser {
     pub(super) fn secondary(&mut self) -> Result<Expr, ConditionError> {
