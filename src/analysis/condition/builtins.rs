@@ -33,7 +33,7 @@ pub(super) fn check_call(
     args: &[Expr],
 ) -> Result<Type, ConditionError> {
     if PREDICATES.contains(&name) {
-        return check_predicate(c, name, args);
+        return check_predicate(c, e, name, args);
     }
     if ARGO.contains(&name) {
         return argo::check(c, e, name, args);
@@ -80,12 +80,14 @@ pub(super) fn check_call(
     Err(err(e, format!("unknown name {name}")))
 }
 
-fn check_predicate(c: &mut Checker, name: &str, args: &[Expr]) -> Result<Type, ConditionError> {
+fn check_predicate(
+    c: &mut Checker,
+    e: &Expr,
+    name: &str,
+    args: &[Expr],
+) -> Result<Type, ConditionError> {
     let Some(first) = args.first() else {
-        return Err(ConditionError::new(
-            (0, 0),
-            format!("not enough arguments to call {name}"),
-        ));
+        return Err(err(e, format!("not enough arguments to call {name}")));
     };
     let collection = c.visit(first)?;
     if !collection.is_array() && !collection.is_any() {
