@@ -12,5 +12,6 @@ pub mod manifest;
 pub mod model;
 pub mod promql;
 pub mod promqltest;
+pub mod replay;
 pub mod scenario;
 pub mod sim;
