@@ -11,11 +11,7 @@ use crate::model::go_duration::parse_go_duration_ms as parse_go_duration;
 
 /// A `measurementRetention` rule: metrics whose name the regex matches keep `limit`
 /// measurements (when > 0) instead of the default 10.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MeasurementRetention {
-    pub metric_name: String,
-    pub limit: i64,
-}
+pub use crate::manifest::MeasurementRetention;
 
 /// Mirrors Argo's `ValidateMetrics`: the first failing rule, in Argo's order, as
 /// `metrics[i]: <reason>` (or `no metrics specified`); on success the parsed specs, with

@@ -5,3 +5,4 @@
 //! Depends on `manifest`, `analysis`, `promql`, `ingest` and `sim`.
 
 pub mod measure;
+pub mod prepare;
