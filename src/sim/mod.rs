@@ -1,2 +1,39 @@
 //! The discrete-event step engine: canary and blue-green rollouts, timeline events and the
 //! outcome (SEMANTICS.md §4, §5, §10, §11).
+//!
+//! Entry point: [`simulate`]. The engine depends only on `model::time` and `analysis::Phase`;
+//! AnalysisRuns are evaluated behind the [`AnalysisRuns`] trait, so the engine does not know
+//! about PromQL, conditions or manifests. Layout: `plan` (input), `runs` (the boundary),
+//! `event`/`outcome` (output), `policy` (the operator), `weight`/`validate`/`message` (pure
+//! decisions), `engine` (the loop), `context` (shared state), `canary` and `bluegreen` (the
+//! strategy machines).
+
+mod bluegreen;
+mod canary;
+mod context;
+mod engine;
+pub mod event;
+pub mod message;
+pub mod outcome;
+pub mod plan;
+pub mod policy;
+pub mod runs;
+pub mod validate;
+pub mod weight;
+
+#[cfg(test)]
+mod fake;
+#[cfg(test)]
+mod tests_bluegreen;
+#[cfg(test)]
+mod tests_canary;
+
+pub use engine::{DEFAULT_HORIZON, Window, simulate};
+pub use event::{Event, TimelineEvent};
+pub use outcome::{Outcome, OutcomeResult, Simulation};
+pub use plan::{
+    AnalysisId, AnalysisSpec, BackgroundAnalysis, BlueGreenPlan, CanaryPlan, Deploy,
+    IndefiniteMetric, IntOrPercent, RolloutIdentity, RolloutPlan, Step, Strategy,
+};
+pub use policy::{Action, OperatorPolicy, ScriptedAction};
+pub use runs::{AnalysisRuns, Created, RunId, RunKind, RunRequest, TerminationCause};

@@ -1,0 +1,372 @@
+//! The canary step machine (SEMANTICS.md §4.1–§4.9, §11.7): steps, weights, pauses, inline,
+//! background and experiment analysis, abort and promotion.
+//!
+//! One `reconcile` makes at most one decision, in the controller's order: background run
+//! check, then the current step (its run, then its completion), then promotion.
+//! Depends on `context`, `plan`, `weight`, `message`, `runs`.
+
+use super::context::Context;
+use super::engine::Machine;
+use super::event::{Event, PauseEndCause, PauseReason, ResumeCause, WeightCause};
+use super::message;
+use super::plan::{CanaryPlan, Rounding, Step};
+use super::policy::Action;
+use super::runs::{RunId, RunKind, TerminationCause};
+use super::weight::{MAX_TRAFFIC_WEIGHT, served_for};
+use crate::analysis::Phase;
+use crate::model::time::Timestamp;
+
+/// Lifecycle of the background run (`strategy.canary.analysis`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Background {
+    /// Not configured, or finished Successful early: the rollout goes on without it.
+    Off,
+    /// To be created once `index >= startingStep`.
+    Pending,
+    Running(RunId),
+    /// Inconclusive; the rollout is paused on it until a promote creates a fresh run.
+    Inconclusive(RunId),
+}
+
+/// The runs of an experiment step.
+#[derive(Debug, Clone, PartialEq)]
+struct Experiment {
+    runs: Vec<RunId>,
+    ends_at: Option<Timestamp>,
+}
+
+pub struct Canary<'p> {
+    plan: &'p CanaryPlan,
+    replicas: i32,
+    /// `status.currentStepIndex`.
+    index: usize,
+    /// Whether the current step's entry effects (weight, pause, run creation) happened.
+    entered: bool,
+    /// Served canary weight in percent.
+    weight: f64,
+    background: Background,
+    step_run: Option<RunId>,
+    experiment: Option<Experiment>,
+    /// The current step paused on an Inconclusive result (it must not pause twice).
+    inconclusive_paused: bool,
+    /// An operator promoted the current step: it completes at the next reconcile.
+    skip_current: bool,
+}
+
+impl<'p> Canary<'p> {
+    pub fn new(plan: &'p CanaryPlan, replicas: i32) -> Self {
+        Canary {
+            plan,
+            replicas,
+            index: 0,
+            entered: false,
+            weight: 0.0,
+            background: match plan.background {
+                Some(_) => Background::Pending,
+                None => Background::Off,
+            },
+            step_run: None,
+            experiment: None,
+            inconclusive_paused: false,
+            skip_current: false,
+        }
+    }
+
+    fn served(&self, desired: i32) -> f64 {
+        let surge = self.plan.max_surge.resolve(self.replicas, Rounding::Up);
+        served_for(desired, self.plan.traffic_router.is_some(), self.replicas, surge)
+    }
+
+    fn set_weight(&mut self, cx: &mut Context<'_>, to: f64, cause: WeightCause) {
+        cx.emit(Event::CanaryWeightSet {
+            from: self.weight,
+            to,
+            cause,
+        });
+        self.weight = to;
+    }
+
+    /// Background check (§4.5): failure aborts at any step, Inconclusive pauses, Successful
+    /// lets the rollout go on without it; creation once `index >= startingStep`.
+    fn check_background(&mut self, cx: &mut Context<'_>) -> bool {
+        match self.background {
+            Background::Off | Background::Inconclusive(_) => false,
+            Background::Pending => {
+                let Some(bg) = &self.plan.background else {
+                    return false;
+                };
+                if self.index < bg.starting_step {
+                    return false;
+                }
+                let id = cx.create_run(bg.analysis, RunKind::Background);
+                self.background = Background::Running(id);
+                true
+            }
+            Background::Running(id) => match cx.runs.phase(id) {
+                Phase::Failed | Phase::Error => {
+                    let reason = cx.failure_reason(id, RunKind::Background);
+                    self.abort(cx, Some(&reason), Some(id));
+                    true
+                }
+                Phase::Inconclusive => {
+                    self.background = Background::Inconclusive(id);
+                    cx.start_pause(
+                        PauseReason::InconclusiveAnalysisRun,
+                        Some(self.index),
+                        None,
+                        Some(id),
+                    );
+                    true
+                }
+                Phase::Successful => {
+                    self.background = Background::Off;
+                    true
+                }
+                Phase::Running | Phase::Pending => false,
+            },
+        }
+    }
+
+    /// Effects of entering the current step (`StepEntered` first).
+    fn enter(&mut self, cx: &mut Context<'_>) {
+        self.entered = true;
+        let plan = self.plan;
+        let Some(step) = plan.steps.get(self.index) else {
+            return;
+        };
+        cx.emit(Event::StepEntered {
+            index: self.index,
+            kind: step.kind(),
+            step: step.describe(),
+        });
+        match step {
+            Step::SetWeight(w) => {
+                let to = self.served(*w);
+                self.set_weight(cx, to, WeightCause::SetWeight);
+            }
+            Step::Pause(d) => {
+                let expires = d.map(|d| cx.now + d);
+                cx.start_pause(PauseReason::CanaryPauseStep, Some(self.index), expires, None);
+            }
+            Step::Analysis(id) => {
+                self.step_run = Some(cx.create_run(*id, RunKind::Step(self.index)));
+            }
+            Step::Experiment { duration, analyses } => {
+                let kind = RunKind::Experiment(self.index);
+                let runs = analyses.iter().map(|a| cx.create_run(*a, kind)).collect();
+                let ends_at = duration.map(|d| cx.now + d);
+                self.experiment = Some(Experiment { runs, ends_at });
+            }
+            Step::SetCanaryScale { .. } | Step::SetHeaderRoute | Step::SetMirrorRoute | Step::Plugin => {}
+        }
+    }
+
+    /// Completes the current step and enters the next one unless a pause freezes it.
+    fn complete(&mut self, cx: &mut Context<'_>) {
+        let total = self.plan.steps.len();
+        if let Some(step) = self.plan.steps.get(self.index) {
+            cx.emit(Event::StepCompleted {
+                index: self.index,
+                kind: step.kind(),
+                message: message::step_completed(self.index, total, &step.describe()),
+            });
+        }
+        if let Some(id) = self.step_run.take() {
+            cx.terminate(id, TerminationCause::StepChanged);
+        }
+        for id in self.experiment.take().map(|e| e.runs).unwrap_or_default() {
+            cx.terminate(id, TerminationCause::StepChanged);
+        }
+        self.index += 1;
+        self.entered = false;
+        self.inconclusive_paused = false;
+        self.skip_current = false;
+        if self.index < total && cx.pauses.is_empty() {
+            self.enter(cx);
+        }
+    }
+
+    /// The current step's own decision; returns whether anything changed.
+    fn check_step(&mut self, cx: &mut Context<'_>, step: &Step) -> bool {
+        if self.skip_current {
+            self.complete(cx);
+            return true;
+        }
+        let frozen = cx.has_pause(PauseReason::InconclusiveAnalysisRun)
+            || cx.has_pause(PauseReason::InconclusiveExperiment);
+        match step {
+            Step::Pause(_) => {
+                let now = cx.now;
+                let expired = |p: &super::context::PauseCondition| {
+                    p.reason == PauseReason::CanaryPauseStep && p.expires.is_some_and(|e| e <= now)
+                };
+                if !cx.pauses.iter().any(expired) {
+                    return false;
+                }
+                cx.end_pauses(PauseEndCause::DurationElapsed, expired);
+                self.complete(cx);
+                true
+            }
+            _ if frozen => false,
+            Step::Analysis(_) => self.check_step_run(cx),
+            Step::Experiment { .. } => self.check_experiment(cx),
+            _ => {
+                self.complete(cx);
+                true
+            }
+        }
+    }
+
+    /// Inline analysis (§4.4): Successful completes, Inconclusive pauses, Failed/Error aborts.
+    fn check_step_run(&mut self, cx: &mut Context<'_>) -> bool {
+        let Some(id) = self.step_run else {
+            return false;
+        };
+        match cx.runs.phase(id) {
+            Phase::Successful => {
+                self.complete(cx);
+                true
+            }
+            Phase::Inconclusive if !self.inconclusive_paused => {
+                self.inconclusive_paused = true;
+                let reason = PauseReason::InconclusiveAnalysisRun;
+                cx.start_pause(reason, Some(self.index), None, Some(id));
+                true
+            }
+            Phase::Failed | Phase::Error => {
+                let reason = cx.failure_reason(id, RunKind::Step(self.index));
+                self.abort(cx, Some(&reason), Some(id));
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Experiment step (§4.1): any Failed/Error run aborts, an Inconclusive one pauses with
+    /// `InconclusiveExperiment`; it succeeds when its duration elapses (remaining runs are
+    /// terminated) or, without a duration, when every run succeeded.
+    fn check_experiment(&mut self, cx: &mut Context<'_>) -> bool {
+        let Some(exp) = self.experiment.clone() else {
+            return false;
+        };
+        let phases: Vec<(RunId, Phase)> = exp.runs.iter().map(|&id| (id, cx.runs.phase(id))).collect();
+        if let Some(&(id, _)) = phases.iter().find(|(_, p)| matches!(p, Phase::Failed | Phase::Error)) {
+            let reason = cx.failure_reason(id, RunKind::Experiment(self.index));
+            self.abort(cx, Some(&reason), Some(id));
+            return true;
+        }
+        if let Some(&(id, _)) = phases.iter().find(|(_, p)| *p == Phase::Inconclusive) {
+            if self.inconclusive_paused {
+                return false;
+            }
+            self.inconclusive_paused = true;
+            let reason = PauseReason::InconclusiveExperiment;
+            cx.start_pause(reason, Some(self.index), None, Some(id));
+            return true;
+        }
+        let done = match exp.ends_at {
+            Some(end) => cx.now >= end,
+            None => phases.iter().all(|(_, p)| *p == Phase::Successful),
+        };
+        if !done {
+            return false;
+        }
+        for id in exp.runs {
+            cx.terminate(id, TerminationCause::ExperimentFinished);
+        }
+        self.complete(cx);
+        true
+    }
+
+    fn abort(&mut self, cx: &mut Context<'_>, reason: Option<&str>, run: Option<RunId>) {
+        cx.abort_begin(reason, run);
+        if self.weight != 0.0 {
+            self.set_weight(cx, 0.0, WeightCause::Abort);
+        }
+        self.index = 0;
+        cx.abort_finish();
+    }
+
+    fn promote(&mut self, cx: &mut Context<'_>, reason: String, cause: TerminationCause) {
+        self.index = self.plan.steps.len();
+        self.set_weight(cx, f64::from(MAX_TRAFFIC_WEIGHT), WeightCause::Promotion);
+        cx.promote(reason, cause);
+    }
+
+    /// `promote` (§4.4, §4.5, §11.7): clears every pause; an Inconclusive step run counts as
+    /// passed, an Inconclusive background run is replaced by a fresh one, a pause step ends.
+    fn manual_promote(&mut self, cx: &mut Context<'_>) {
+        if cx.pauses.is_empty() {
+            return;
+        }
+        let on_pause_step = matches!(self.plan.steps.get(self.index), Some(Step::Pause(_)));
+        let step_promoted = self.entered && (on_pause_step || self.inconclusive_paused);
+        cx.end_pauses(PauseEndCause::ManualPromote, |_| true);
+        cx.emit(Event::RolloutResumed {
+            cause: ResumeCause::ManualPromote,
+        });
+        self.skip_current = step_promoted;
+        if let Background::Inconclusive(_) = self.background {
+            self.background = Background::Pending;
+        }
+    }
+}
+
+impl Machine for Canary<'_> {
+    fn start(&mut self, cx: &mut Context<'_>) {
+        if !self.plan.steps.is_empty() {
+            self.enter(cx);
+        }
+    }
+
+    fn reconcile(&mut self, cx: &mut Context<'_>) -> bool {
+        if self.check_background(cx) {
+            return true;
+        }
+        if cx.terminal.is_some() {
+            return false;
+        }
+        let plan = self.plan;
+        let Some(step) = plan.steps.get(self.index) else {
+            if !cx.pauses.is_empty() {
+                return false;
+            }
+            let reason = message::completed_canary(self.plan.steps.len());
+            self.promote(cx, reason, TerminationCause::Promotion);
+            return true;
+        };
+        if !self.entered {
+            if !cx.pauses.is_empty() {
+                return false;
+            }
+            self.enter(cx);
+            return true;
+        }
+        self.check_step(cx, step)
+    }
+
+    fn act(&mut self, cx: &mut Context<'_>, action: Action) {
+        match action {
+            Action::Promote => self.manual_promote(cx),
+            Action::PromoteFull => {
+                if !cx.pauses.is_empty() {
+                    cx.end_pauses(PauseEndCause::FullPromote, |_| true);
+                    cx.emit(Event::RolloutResumed {
+                        cause: ResumeCause::FullPromote,
+                    });
+                }
+                let reason = "Full promotion requested".to_string();
+                self.promote(cx, reason, TerminationCause::FullPromote);
+            }
+            Action::Abort => self.abort(cx, None, None),
+        }
+    }
+
+    fn next_timer(&self) -> Option<Timestamp> {
+        self.experiment.as_ref().and_then(|e| e.ends_at)
+    }
+
+    fn progress_message(&self) -> &'static str {
+        "waiting for all steps to complete"
+    }
+}
