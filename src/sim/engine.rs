@@ -10,7 +10,7 @@ use super::context::Context;
 use super::event::{Event, RolloutPhase};
 use super::outcome::{OutcomeResult, Simulation};
 use super::plan::{Deploy, RolloutPlan, Strategy};
-use super::policy::{Action, OperatorPolicy};
+use super::policy::{Action, OperatorPolicy, ScriptedAction};
 use super::runs::{AnalysisRuns, TerminationCause};
 use super::validate;
 use crate::model::time::{Duration, Timestamp};
@@ -86,11 +86,14 @@ pub fn simulate(
     script.sort_by_key(|a| a.at);
     let mut script = script.into_iter().peekable();
     loop {
-        settle(&mut cx, machine.as_mut());
+        run_instant(&mut cx, machine.as_mut(), &mut script);
         report_phase(&mut cx, machine.as_ref(), &mut phase);
         if cx.terminal.is_some() {
             break;
         }
+        // Timers at or before now are stale (their instant was settled); skip them so a
+        // timer nobody consumes cannot stall the clock.
+        let now = cx.now;
         let next = [
             script.peek().map(|a| a.at),
             cx.next_pause_timer(),
@@ -99,26 +102,43 @@ pub fn simulate(
         ]
         .into_iter()
         .flatten()
+        .filter(|&t| t > now)
         .min();
         match next {
-            Some(t) if t <= horizon => cx.now = t.max(cx.now),
+            Some(t) if t <= horizon => cx.now = t,
             _ => {
                 cx.now = horizon.max(cx.now);
                 break;
             }
         }
+    }
+    finish(cx, machine.as_ref())
+}
+
+/// One instant: operator actions first (script, then policy), then the fixpoint; again while
+/// the fixpoint started a pause whose policy action is due at once.
+fn run_instant(
+    cx: &mut Context<'_>,
+    machine: &mut dyn Machine,
+    script: &mut std::iter::Peekable<std::vec::IntoIter<ScriptedAction>>,
+) {
+    for _ in 0..MAX_PASSES_PER_INSTANT {
         while let Some(a) = script.next_if(|a| a.at <= cx.now) {
             if cx.terminal.is_none() {
-                machine.act(&mut cx, a.action);
+                machine.act(cx, a.action);
             }
         }
         while cx.terminal.is_none()
             && let Some(a) = cx.take_due_policy_action()
         {
-            machine.act(&mut cx, a.action);
+            machine.act(cx, a.action);
+        }
+        settle(cx, machine);
+        let policy_due = cx.pauses.iter().any(|p| p.operator.is_some_and(|o| o.at <= cx.now));
+        if cx.terminal.is_some() || !policy_due {
+            return;
         }
     }
-    finish(cx, machine.as_ref())
 }
 
 /// The fixpoint at one instant: due measurements, then one reconcile, until nothing changes.
