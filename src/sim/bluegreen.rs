@@ -53,7 +53,12 @@ impl<'p> BlueGreen<'p> {
 
     /// Drives the stage's run: created if missing; `Some(true)` once Successful, `Some(false)`
     /// when it changed something else (pause, abort), `None` when nothing happened.
-    fn drive_run(&mut self, cx: &mut Context<'_>, analysis: AnalysisId, kind: RunKind) -> Option<bool> {
+    fn drive_run(
+        &mut self,
+        cx: &mut Context<'_>,
+        analysis: AnalysisId,
+        kind: RunKind,
+    ) -> Option<bool> {
         let Some(id) = self.run else {
             self.run = Some(cx.create_run(analysis, kind));
             return Some(false);
@@ -98,7 +103,10 @@ impl<'p> BlueGreen<'p> {
         if self.plan.post_promotion.is_some() {
             self.stage = Stage::PostPromotion;
         } else {
-            cx.promote("Completed blue-green update".to_string(), TerminationCause::Promotion);
+            cx.promote(
+                "Completed blue-green update".to_string(),
+                TerminationCause::Promotion,
+            );
         }
     }
 
@@ -175,7 +183,10 @@ impl Machine for BlueGreen<'_> {
                 None => false,
                 Some(a) => match self.drive_run(cx, a, RunKind::PostPromotion) {
                     Some(true) => {
-                        cx.promote("Completed blue-green update".to_string(), TerminationCause::Promotion);
+                        cx.promote(
+                            "Completed blue-green update".to_string(),
+                            TerminationCause::Promotion,
+                        );
                         true
                     }
                     other => other.is_some(),
@@ -201,7 +212,10 @@ impl Machine for BlueGreen<'_> {
                     });
                     self.switched = true;
                 }
-                cx.promote("Full promotion requested".to_string(), TerminationCause::FullPromote);
+                cx.promote(
+                    "Full promotion requested".to_string(),
+                    TerminationCause::FullPromote,
+                );
             }
             Action::Abort => self.abort(cx, None, None),
         }
@@ -214,7 +228,9 @@ impl Machine for BlueGreen<'_> {
     fn progress_message(&self) -> &'static str {
         match self.stage {
             Stage::PrePromotion => "waiting for analysis to complete",
-            Stage::AwaitingSwitch | Stage::Paused | Stage::Switch => "active service cutover pending",
+            Stage::AwaitingSwitch | Stage::Paused | Stage::Switch => {
+                "active service cutover pending"
+            }
             Stage::PostPromotion => "waiting for post-promotion verification to complete",
         }
     }

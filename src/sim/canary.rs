@@ -74,7 +74,12 @@ impl<'p> Canary<'p> {
 
     fn served(&self, desired: i32) -> f64 {
         let surge = self.plan.max_surge.resolve(self.replicas, Rounding::Up);
-        served_for(desired, self.plan.traffic_router.is_some(), self.replicas, surge)
+        served_for(
+            desired,
+            self.plan.traffic_router.is_some(),
+            self.replicas,
+            surge,
+        )
     }
 
     fn set_weight(&mut self, cx: &mut Context<'_>, to: f64, cause: WeightCause) {
@@ -146,7 +151,12 @@ impl<'p> Canary<'p> {
             }
             Step::Pause(d) => {
                 let expires = d.map(|d| cx.now + d);
-                cx.start_pause(PauseReason::CanaryPauseStep, Some(self.index), expires, None);
+                cx.start_pause(
+                    PauseReason::CanaryPauseStep,
+                    Some(self.index),
+                    expires,
+                    None,
+                );
             }
             Step::Analysis(id) => {
                 self.step_run = Some(cx.create_run(*id, RunKind::Step(self.index)));
@@ -157,7 +167,10 @@ impl<'p> Canary<'p> {
                 let ends_at = duration.map(|d| cx.now + d);
                 self.experiment = Some(Experiment { runs, ends_at });
             }
-            Step::SetCanaryScale { .. } | Step::SetHeaderRoute | Step::SetMirrorRoute | Step::Plugin => {}
+            Step::SetCanaryScale { .. }
+            | Step::SetHeaderRoute
+            | Step::SetMirrorRoute
+            | Step::Plugin => {}
         }
     }
 
@@ -249,8 +262,12 @@ impl<'p> Canary<'p> {
         let Some(exp) = self.experiment.clone() else {
             return false;
         };
-        let phases: Vec<(RunId, Phase)> = exp.runs.iter().map(|&id| (id, cx.runs.phase(id))).collect();
-        if let Some(&(id, _)) = phases.iter().find(|(_, p)| matches!(p, Phase::Failed | Phase::Error)) {
+        let phases: Vec<(RunId, Phase)> =
+            exp.runs.iter().map(|&id| (id, cx.runs.phase(id))).collect();
+        if let Some(&(id, _)) = phases
+            .iter()
+            .find(|(_, p)| matches!(p, Phase::Failed | Phase::Error))
+        {
             let reason = cx.failure_reason(id, RunKind::Experiment(self.index));
             self.abort(cx, Some(&reason), Some(id));
             return true;

@@ -134,7 +134,10 @@ fn run_instant(
             machine.act(cx, a.action);
         }
         settle(cx, machine);
-        let policy_due = cx.pauses.iter().any(|p| p.operator.is_some_and(|o| o.at <= cx.now));
+        let policy_due = cx
+            .pauses
+            .iter()
+            .any(|p| p.operator.is_some_and(|o| o.at <= cx.now));
         if cx.terminal.is_some() || !policy_due {
             return;
         }
@@ -165,8 +168,13 @@ fn current_phase(cx: &Context<'_>, machine: &dyn Machine) -> (RolloutPhase, Stri
     if let Some(o) = &cx.terminal {
         return match o.result {
             OutcomeResult::Promoted => (RolloutPhase::Healthy, String::new()),
-            OutcomeResult::Aborted => (RolloutPhase::Degraded, format!("RolloutAborted: {}", o.reason)),
-            OutcomeResult::Invalid => (RolloutPhase::Degraded, format!("InvalidSpec: {}", o.reason)),
+            OutcomeResult::Aborted => (
+                RolloutPhase::Degraded,
+                format!("RolloutAborted: {}", o.reason),
+            ),
+            OutcomeResult::Invalid => {
+                (RolloutPhase::Degraded, format!("InvalidSpec: {}", o.reason))
+            }
             OutcomeResult::Paused => (RolloutPhase::Paused, o.reason.clone()),
         };
     }
@@ -196,10 +204,7 @@ fn finish(mut cx: Context<'_>, machine: &dyn Machine) -> Simulation {
         (Some(o), _) | (None, Some(o)) => o,
         (None, None) => cx.outcome(
             OutcomeResult::Paused,
-            format!(
-                "HorizonReached: {}",
-                current_phase(&cx, machine).1
-            ),
+            format!("HorizonReached: {}", current_phase(&cx, machine).1),
             None,
         ),
     };

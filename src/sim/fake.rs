@@ -117,7 +117,11 @@ impl FakeRuns {
     fn measure(&mut self, i: usize, t: Timestamp) -> Vec<Event> {
         let spec = self.specs[self.runs[i].spec].clone();
         let run = &mut self.runs[i];
-        let m = run.phases.get(run.counters.count as usize).copied().unwrap_or(Phase::Successful);
+        let m = run
+            .phases
+            .get(run.counters.count as usize)
+            .copied()
+            .unwrap_or(Phase::Successful);
         let c = &mut run.counters;
         c.count += 1;
         match m {
@@ -145,15 +149,37 @@ impl FakeRuns {
             counters,
         }];
         let limit = if counters.failed > spec.failure_limit {
-            Some((Phase::Failed, format!("failed ({}) > failureLimit ({})", counters.failed, spec.failure_limit)))
+            Some((
+                Phase::Failed,
+                format!(
+                    "failed ({}) > failureLimit ({})",
+                    counters.failed, spec.failure_limit
+                ),
+            ))
         } else if counters.inconclusive > 0 {
-            Some((Phase::Inconclusive, format!("inconclusive ({}) > inconclusiveLimit (0)", counters.inconclusive)))
+            Some((
+                Phase::Inconclusive,
+                format!(
+                    "inconclusive ({}) > inconclusiveLimit (0)",
+                    counters.inconclusive
+                ),
+            ))
         } else if counters.error > 0 {
-            Some((Phase::Error, format!("consecutiveErrors ({}) > consecutiveErrorLimit (4)", counters.error)))
+            Some((
+                Phase::Error,
+                format!(
+                    "consecutiveErrors ({}) > consecutiveErrorLimit (4)",
+                    counters.error
+                ),
+            ))
         } else {
             None
         };
-        let effective = spec.count.or(if spec.interval.is_none() { Some(1) } else { None });
+        let effective = spec.count.or(if spec.interval.is_none() {
+            Some(1)
+        } else {
+            None
+        });
         let done = match (&limit, effective) {
             (Some(_), _) => true,
             (None, Some(n)) => counters.count >= n,
@@ -167,7 +193,10 @@ impl FakeRuns {
         let message = if limit_message.is_empty() {
             String::new()
         } else {
-            format!("Metric \"{}\" assessed {phase} due to {limit_message}", spec.metric)
+            format!(
+                "Metric \"{}\" assessed {phase} due to {limit_message}",
+                spec.metric
+            )
         };
         run.next = None;
         run.phase = phase;
@@ -189,13 +218,22 @@ impl AnalysisRuns for FakeRuns {
     fn create(&mut self, request: &RunRequest, t: Timestamp) -> Created {
         let spec_index = request.analysis.0;
         let id = RunId(self.runs.len());
-        self.log.push((request.name.clone(), request.kind, t.millis() / 1000));
+        self.log
+            .push((request.name.clone(), request.kind, t.millis() / 1000));
         let Some(spec) = self.specs.get(spec_index).cloned() else {
-            return Created { id, events: Vec::new() };
+            return Created {
+                id,
+                events: Vec::new(),
+            };
         };
         let k = self.created_per_spec[spec_index];
         self.created_per_spec[spec_index] += 1;
-        let phases = spec.runs.get(k).or(spec.runs.last()).cloned().unwrap_or_default();
+        let phases = spec
+            .runs
+            .get(k)
+            .or(spec.runs.last())
+            .cloned()
+            .unwrap_or_default();
         self.runs.push(FakeRun {
             name: request.name.clone(),
             spec: spec_index,
@@ -248,7 +286,10 @@ impl AnalysisRuns for FakeRuns {
     }
 
     fn message(&self, id: RunId) -> String {
-        self.runs.get(id.0).map(|r| r.message.clone()).unwrap_or_default()
+        self.runs
+            .get(id.0)
+            .map(|r| r.message.clone())
+            .unwrap_or_default()
     }
 }
 
@@ -284,23 +325,40 @@ pub fn aid(i: usize) -> AnalysisId {
 pub fn brief(e: &TimelineEvent) -> String {
     let t = e.t / 1000;
     let rest = match &e.event {
-        Event::RolloutUpdateStarted { revision, strategy } => format!("RolloutUpdateStarted {revision} {strategy}"),
+        Event::RolloutUpdateStarted { revision, strategy } => {
+            format!("RolloutUpdateStarted {revision} {strategy}")
+        }
         Event::StepEntered { index, kind, .. } => format!("StepEntered {index} {kind}"),
-        Event::CanaryWeightSet { from, to, cause } => format!("CanaryWeightSet {from}->{to} {cause:?}"),
+        Event::CanaryWeightSet { from, to, cause } => {
+            format!("CanaryWeightSet {from}->{to} {cause:?}")
+        }
         Event::StepCompleted { index, .. } => format!("StepCompleted {index}"),
-        Event::PauseStarted { reason, expires_at, .. } => {
+        Event::PauseStarted {
+            reason, expires_at, ..
+        } => {
             format!("PauseStarted {reason:?} {:?}", expires_at.map(|x| x / 1000))
         }
         Event::PauseEnded { reason, cause } => format!("PauseEnded {reason:?} {cause:?}"),
         Event::AnalysisRunCreated { run, kind, .. } => format!("AnalysisRunCreated {run} {kind:?}"),
-        Event::MeasurementTaken { run, metric, seq, phase, .. } => {
+        Event::MeasurementTaken {
+            run,
+            metric,
+            seq,
+            phase,
+            ..
+        } => {
             format!("MeasurementTaken {run} {metric}#{seq} {phase}")
         }
         Event::MetricCompleted { metric, phase, .. } => format!("MetricCompleted {metric} {phase}"),
         Event::AnalysisRunTerminationRequested { run, cause } => {
             format!("AnalysisRunTerminationRequested {run} {cause:?}")
         }
-        Event::AnalysisRunCompleted { run, phase, message, .. } => {
+        Event::AnalysisRunCompleted {
+            run,
+            phase,
+            message,
+            ..
+        } => {
             format!("AnalysisRunCompleted {run} {phase} {message}")
         }
         Event::RolloutPaused { reason, .. } => format!("RolloutPaused {reason:?}"),
@@ -308,9 +366,13 @@ pub fn brief(e: &TimelineEvent) -> String {
         Event::RolloutAborted { message, .. } => format!("RolloutAborted {message}"),
         Event::ActiveServiceSwitched { to } => format!("ActiveServiceSwitched {to:?}"),
         Event::RolloutPromoted { reason } => format!("RolloutPromoted {reason}"),
-        Event::RolloutPhaseChanged { phase, message } => format!("RolloutPhaseChanged {phase:?} {message}"),
+        Event::RolloutPhaseChanged { phase, message } => {
+            format!("RolloutPhaseChanged {phase:?} {message}")
+        }
         Event::InvalidSpec { message } => format!("InvalidSpec {message}"),
-        Event::SimulationEnded { outcome, reason } => format!("SimulationEnded {outcome:?} {reason}"),
+        Event::SimulationEnded { outcome, reason } => {
+            format!("SimulationEnded {outcome:?} {reason}")
+        }
     };
     format!("{t} {rest}")
 }

@@ -84,8 +84,14 @@ mod tests {
         assert_eq!(run_name(&id, RunKind::Step(2), "sr"), "web-6d4f8-3-2");
         assert_eq!(run_name(&id, RunKind::Background, "err"), "web-6d4f8-3");
         assert_eq!(run_name(&id, RunKind::PrePromotion, "x"), "web-6d4f8-3-pre");
-        assert_eq!(run_name(&id, RunKind::PostPromotion, "x"), "web-6d4f8-3-post");
-        assert_eq!(run_name(&id, RunKind::Experiment(1), "smoke"), "web-6d4f8-3-1-smoke");
+        assert_eq!(
+            run_name(&id, RunKind::PostPromotion, "x"),
+            "web-6d4f8-3-post"
+        );
+        assert_eq!(
+            run_name(&id, RunKind::Experiment(1), "smoke"),
+            "web-6d4f8-3-1-smoke"
+        );
         let taken = vec!["web-6d4f8-3".to_string(), "web-6d4f8-3.1".to_string()];
         assert_eq!(unique_name("web-6d4f8-3".into(), &taken), "web-6d4f8-3.2");
         assert_eq!(unique_name("web-6d4f8-3-0".into(), &taken), "web-6d4f8-3-0");
@@ -94,7 +100,10 @@ mod tests {
     #[test]
     fn abort_messages() {
         assert_eq!(
-            rollout_aborted(3, Some(&analysis_failed(RunKind::Step(2), "Metric \"sr\" x"))),
+            rollout_aborted(
+                3,
+                Some(&analysis_failed(RunKind::Step(2), "Metric \"sr\" x"))
+            ),
             "Rollout aborted update to revision 3: Step-based analysis phase error/failed: Metric \"sr\" x"
         );
         assert_eq!(
@@ -105,7 +114,13 @@ mod tests {
             analysis_failed(RunKind::PostPromotion, "m"),
             "Blue/green post-promotion analysis phase error/failed: m"
         );
-        assert_eq!(rollout_aborted(7, None), "Rollout aborted update to revision 7");
-        assert_eq!(step_completed(0, 5, "setWeight: 20"), "Rollout step 1/5 completed (setWeight: 20)");
+        assert_eq!(
+            rollout_aborted(7, None),
+            "Rollout aborted update to revision 7"
+        );
+        assert_eq!(
+            step_completed(0, 5, "setWeight: 20"),
+            "Rollout step 1/5 completed (setWeight: 20)"
+        );
     }
 }

@@ -50,7 +50,9 @@ mod tests {
     #[test]
     fn metric_name_from_run_message() {
         assert_eq!(
-            metric_in_message(r#"Metric "sr" assessed Failed due to failed (2) > failureLimit (1)"#),
+            metric_in_message(
+                r#"Metric "sr" assessed Failed due to failed (2) > failureLimit (1)"#
+            ),
             Some("sr".to_string())
         );
         assert_eq!(metric_in_message("Run Terminated"), None);

@@ -119,13 +119,20 @@ impl Step {
             Step::Pause(None) => "pause: {}".to_string(),
             Step::Pause(Some(d)) => format!("pause: {{duration: {d}}}"),
             Step::Analysis(id) => format!("analysis: #{}", id.0),
-            Step::SetCanaryScale { weight, replicas, match_traffic_weight } => format!(
+            Step::SetCanaryScale {
+                weight,
+                replicas,
+                match_traffic_weight,
+            } => format!(
                 "setCanaryScale: {{weight: {weight:?}, replicas: {replicas:?}, matchTrafficWeight: {match_traffic_weight}}}"
             ),
             Step::Experiment { duration, analyses } => {
                 let ids: Vec<String> = analyses.iter().map(|a| format!("#{}", a.0)).collect();
                 match duration {
-                    Some(d) => format!("experiment: {{duration: {d}, analyses: [{}]}}", ids.join(", ")),
+                    Some(d) => format!(
+                        "experiment: {{duration: {d}, analyses: [{}]}}",
+                        ids.join(", ")
+                    ),
                     None => format!("experiment: {{analyses: [{}]}}", ids.join(", ")),
                 }
             }

@@ -61,7 +61,12 @@ mod tests {
     fn resolve_pause_table() {
         let t0 = Timestamp(1_000);
         let secs = |s| Some(Duration::from_secs(s));
-        let at = |ms, action| Some(ScriptedAction { at: Timestamp(ms), action });
+        let at = |ms, action| {
+            Some(ScriptedAction {
+                at: Timestamp(ms),
+                action,
+            })
+        };
         let cases = [
             (None, None, None),
             (secs(60), None, at(61_000, Action::Promote)),
@@ -76,7 +81,11 @@ mod tests {
                 abort_after,
                 script: Vec::new(),
             };
-            assert_eq!(policy.resolve_pause(t0), want, "{promote_after:?} {abort_after:?}");
+            assert_eq!(
+                policy.resolve_pause(t0),
+                want,
+                "{promote_after:?} {abort_after:?}"
+            );
         }
     }
 }

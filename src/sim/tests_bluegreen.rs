@@ -123,11 +123,24 @@ fn post_promotion_failure_aborts_and_switches_back() {
     };
     let specs = [FakeSpec::new("sr", Some(60), Some(5)).phases(&[Successful, Failed])];
     let (sim, _) = run(b, &specs, &OperatorPolicy::default());
-    assert_eq!(switches(&sim), ["0 ActiveServiceSwitched New", "60 ActiveServiceSwitched Stable"]);
+    assert_eq!(
+        switches(&sim),
+        [
+            "0 ActiveServiceSwitched New",
+            "60 ActiveServiceSwitched Stable"
+        ]
+    );
     let b = briefs(&sim.events);
-    let i = b.iter().position(|e| e.starts_with("60 RolloutAborted")).expect("aborted");
+    let i = b
+        .iter()
+        .position(|e| e.starts_with("60 RolloutAborted"))
+        .expect("aborted");
     assert_eq!(b[i + 1], "60 ActiveServiceSwitched Stable");
-    assert!(sim.outcome.reason.contains("Blue/green post-promotion analysis phase error/failed"));
+    assert!(
+        sim.outcome
+            .reason
+            .contains("Blue/green post-promotion analysis phase error/failed")
+    );
     assert_eq!(sim.outcome.deciding_run.as_deref(), Some("web-abc-2-post"));
 }
 
@@ -194,8 +207,17 @@ fn manual_abort_after_switch_switches_back() {
         ..OperatorPolicy::default()
     };
     let (sim, _) = run(b, &specs, &policy);
-    assert_eq!(switches(&sim), ["0 ActiveServiceSwitched New", "90 ActiveServiceSwitched Stable"]);
-    assert!(briefs(&sim.events).contains(&"90 AnalysisRunTerminationRequested web-abc-2-post Abort".to_string()));
+    assert_eq!(
+        switches(&sim),
+        [
+            "0 ActiveServiceSwitched New",
+            "90 ActiveServiceSwitched Stable"
+        ]
+    );
+    assert!(
+        briefs(&sim.events)
+            .contains(&"90 AnalysisRunTerminationRequested web-abc-2-post Abort".to_string())
+    );
     assert_eq!(sim.outcome.reason, "Rollout aborted update to revision 2");
 }
 

@@ -57,7 +57,9 @@ fn worked_example(sr: &[Phase], err: &[Phase]) -> (Simulation, FakeRuns) {
         starting_step: 3,
     });
     let specs = [
-        FakeSpec::new("sr", Some(60), Some(3)).failure_limit(1).phases(sr),
+        FakeSpec::new("sr", Some(60), Some(3))
+            .failure_limit(1)
+            .phases(sr),
         FakeSpec::new("err", Some(120), None).phases(err),
     ];
     run(c, &specs, &OperatorPolicy::default())
@@ -171,17 +173,26 @@ fn background_failure_during_pause_aborts() {
 
 #[test]
 fn background_failure_at_last_step_instant_aborts_instead_of_promoting() {
-    let err = [Successful, Successful, Successful, Successful, Successful, Failed];
+    let err = [
+        Successful, Successful, Successful, Successful, Successful, Failed,
+    ];
     let (sim, _) = worked_example(&[], &err);
     assert_eq!(sim.outcome.result, OutcomeResult::Aborted);
     assert_eq!(sim.outcome.at, 1_020_000);
     assert!(events_of(&sim, "RolloutPromoted").is_empty());
-    assert!(events_of(&sim, "StepCompleted").iter().all(|e| e != "1020 StepCompleted 4"));
+    assert!(
+        events_of(&sim, "StepCompleted")
+            .iter()
+            .all(|e| e != "1020 StepCompleted 4")
+    );
 }
 
 #[test]
 fn timed_pause_expires_exactly_at_start_plus_duration() {
-    let c = canary(vec![Step::SetWeight(10), Step::Pause(Some(Duration::from_millis(90_500)))]);
+    let c = canary(vec![
+        Step::SetWeight(10),
+        Step::Pause(Some(Duration::from_millis(90_500))),
+    ]);
     let (sim, _) = run(c, &[], &OperatorPolicy::default());
     let ended: Vec<i64> = sim
         .events
@@ -252,7 +263,10 @@ fn set_canary_scale_leaves_the_weight_unchanged() {
     let (sim, _) = run(c, &[], &OperatorPolicy::default());
     assert_eq!(
         events_of(&sim, "CanaryWeightSet"),
-        ["0 CanaryWeightSet 0->30 SetWeight", "0 CanaryWeightSet 30->100 Promotion"]
+        [
+            "0 CanaryWeightSet 0->30 SetWeight",
+            "0 CanaryWeightSet 30->100 Promotion"
+        ]
     );
 }
 
@@ -263,29 +277,47 @@ fn basic_canary_serves_the_replica_count_approximation() {
     let p = plan(Strategy::Canary(c), &[]);
     let p = super::RolloutPlan { replicas: 1, ..p };
     let mut runs = FakeRuns::new(Vec::new());
-    let sim = simulate(&p, &mut runs, &OperatorPolicy::default(), Window::new(Timestamp(0)));
+    let sim = simulate(
+        &p,
+        &mut runs,
+        &OperatorPolicy::default(),
+        Window::new(Timestamp(0)),
+    );
     // One replica, maxSurge 25% -> 1 pod: one canary and one stable pod serve 50%.
     assert_eq!(
         events_of(&sim, "CanaryWeightSet")[..2],
-        ["0 CanaryWeightSet 0->50 SetWeight", "0 CanaryWeightSet 50->50 SetWeight"]
+        [
+            "0 CanaryWeightSet 0->50 SetWeight",
+            "0 CanaryWeightSet 50->50 SetWeight"
+        ]
     );
 }
 
 #[test]
 fn indefinite_pause_without_policy_ends_paused_at_pause_start() {
-    let c = canary(vec![Step::SetWeight(10), Step::Pause(Some(secs(60))), Step::Pause(None)]);
+    let c = canary(vec![
+        Step::SetWeight(10),
+        Step::Pause(Some(secs(60))),
+        Step::Pause(None),
+    ]);
     let (sim, _) = run(c, &[], &OperatorPolicy::default());
     assert_eq!(sim.outcome.result, OutcomeResult::Paused);
     assert_eq!(sim.outcome.at, 60_000);
     assert_eq!(sim.outcome.reason, "CanaryPauseStep");
     let last = sim.events.last().expect("SimulationEnded");
     assert_eq!(last.t, super::DEFAULT_HORIZON.millis());
-    assert!(events_of(&sim, "RolloutPaused").contains(&"60 RolloutPaused CanaryPauseStep".to_string()));
+    assert!(
+        events_of(&sim, "RolloutPaused").contains(&"60 RolloutPaused CanaryPauseStep".to_string())
+    );
 }
 
 #[test]
 fn promote_after_resolves_an_indefinite_pause() {
-    let c = canary(vec![Step::SetWeight(10), Step::Pause(None), Step::SetWeight(40)]);
+    let c = canary(vec![
+        Step::SetWeight(10),
+        Step::Pause(None),
+        Step::SetWeight(40),
+    ]);
     let policy = OperatorPolicy {
         promote_after: Some(secs(600)),
         ..OperatorPolicy::default()
@@ -318,7 +350,11 @@ fn abort_after_aborts_a_paused_rollout() {
 }
 
 /// A background run measuring every minute (failing at the given measurement), from step 0.
-fn with_background(steps: Vec<Step>, bg: FakeSpec, rest: Vec<FakeSpec>) -> (CanaryPlan, Vec<FakeSpec>) {
+fn with_background(
+    steps: Vec<Step>,
+    bg: FakeSpec,
+    rest: Vec<FakeSpec>,
+) -> (CanaryPlan, Vec<FakeSpec>) {
     let mut c = canary(steps);
     c.background = Some(BackgroundAnalysis {
         analysis: aid(0),
@@ -331,7 +367,8 @@ fn with_background(steps: Vec<Step>, bg: FakeSpec, rest: Vec<FakeSpec>) -> (Cana
 
 #[test]
 fn paused_outcome_turns_aborted_on_a_later_background_failure() {
-    let bg = FakeSpec::new("err", Some(60), None).phases(&[Successful, Successful, Successful, Failed]);
+    let bg =
+        FakeSpec::new("err", Some(60), None).phases(&[Successful, Successful, Successful, Failed]);
     let (c, specs) = with_background(vec![Step::SetWeight(10), Step::Pause(None)], bg, vec![]);
     let (sim, _) = run(c, &specs, &OperatorPolicy::default());
     assert_eq!(sim.outcome.result, OutcomeResult::Aborted);
@@ -342,13 +379,27 @@ fn paused_outcome_turns_aborted_on_a_later_background_failure() {
 #[test]
 fn inline_inconclusive_pauses_then_promote_passes_the_step() {
     let specs = [FakeSpec::new("sr", None, None).phases(&[Inconclusive])];
-    let c = canary(vec![Step::Analysis(aid(0)), Step::SetWeight(40), Step::Pause(None)]);
+    let c = canary(vec![
+        Step::Analysis(aid(0)),
+        Step::SetWeight(40),
+        Step::Pause(None),
+    ]);
     let (sim, runs) = run(c, &specs, &script(vec![at(300, Action::Promote)]));
     let b = briefs(&sim.events);
     assert!(b.contains(&"0 PauseStarted InconclusiveAnalysisRun None".to_string()));
     assert!(b.contains(&"0 RolloutPhaseChanged Paused InconclusiveAnalysisRun".to_string()));
-    let i = b.iter().position(|e| e == "300 RolloutResumed ManualPromote").expect("resumed");
-    assert_eq!(b[i + 1..i + 4], ["300 StepCompleted 0", "300 StepEntered 1 setWeight", "300 CanaryWeightSet 0->40 SetWeight"]);
+    let i = b
+        .iter()
+        .position(|e| e == "300 RolloutResumed ManualPromote")
+        .expect("resumed");
+    assert_eq!(
+        b[i + 1..i + 4],
+        [
+            "300 StepCompleted 0",
+            "300 StepEntered 1 setWeight",
+            "300 CanaryWeightSet 0->40 SetWeight"
+        ]
+    );
     assert_eq!(runs.log.len(), 1, "the step is passed, not re-run");
     assert_eq!(sim.outcome.result, OutcomeResult::Paused);
     assert_eq!(sim.outcome.at, 300_000);
@@ -359,12 +410,18 @@ fn background_inconclusive_then_promote_creates_a_fresh_run() {
     let bg = FakeSpec::new("err", Some(60), None)
         .phases(&[Successful, Inconclusive])
         .phases(&[Successful, Successful]);
-    let (c, specs) = with_background(vec![Step::SetWeight(10), Step::Pause(Some(secs(3600)))], bg, vec![]);
+    let (c, specs) = with_background(
+        vec![Step::SetWeight(10), Step::Pause(Some(secs(3600)))],
+        bg,
+        vec![],
+    );
     let (sim, runs) = run(c, &specs, &script(vec![at(100, Action::Promote)]));
     let names: Vec<(&str, i64)> = runs.log.iter().map(|(n, _, t)| (n.as_str(), *t)).collect();
     assert_eq!(names, [("web-abc-2", 0), ("web-abc-2.1", 100)]);
     // §11.7: the promote also ended the running timed pause, so the rollout completes.
-    assert!(briefs(&sim.events).contains(&"100 PauseEnded CanaryPauseStep ManualPromote".to_string()));
+    assert!(
+        briefs(&sim.events).contains(&"100 PauseEnded CanaryPauseStep ManualPromote".to_string())
+    );
     assert_eq!(sim.outcome.result, OutcomeResult::Promoted);
     assert_eq!(sim.outcome.at, 100_000);
 }
@@ -372,12 +429,19 @@ fn background_inconclusive_then_promote_creates_a_fresh_run() {
 #[test]
 fn background_inconclusive_freezes_steps_but_a_running_timed_pause_advances() {
     let bg = FakeSpec::new("err", Some(60), None).phases(&[Successful, Inconclusive]);
-    let steps = vec![Step::SetWeight(10), Step::Pause(Some(secs(120))), Step::SetWeight(50)];
+    let steps = vec![
+        Step::SetWeight(10),
+        Step::Pause(Some(secs(120))),
+        Step::SetWeight(50),
+    ];
     let (c, specs) = with_background(steps, bg, vec![]);
     let (sim, _) = run(c, &specs, &OperatorPolicy::default());
     let b = briefs(&sim.events);
     assert!(b.contains(&"120 StepCompleted 1".to_string()));
-    assert!(!b.iter().any(|e| e.contains("StepEntered 2")), "frozen: {b:#?}");
+    assert!(
+        !b.iter().any(|e| e.contains("StepEntered 2")),
+        "frozen: {b:#?}"
+    );
     assert_eq!(sim.outcome.result, OutcomeResult::Paused);
     assert_eq!(sim.outcome.reason, "InconclusiveAnalysisRun");
     assert_eq!(sim.outcome.at, 60_000);
@@ -386,7 +450,11 @@ fn background_inconclusive_freezes_steps_but_a_running_timed_pause_advances() {
 #[test]
 fn background_success_early_continues_without_background() {
     let bg = FakeSpec::new("err", Some(60), Some(2));
-    let (c, specs) = with_background(vec![Step::SetWeight(10), Step::Pause(Some(secs(300)))], bg, vec![]);
+    let (c, specs) = with_background(
+        vec![Step::SetWeight(10), Step::Pause(Some(secs(300)))],
+        bg,
+        vec![],
+    );
     let (sim, runs) = run(c, &specs, &OperatorPolicy::default());
     assert_eq!(runs.log.len(), 1);
     assert!(events_of(&sim, "AnalysisRunTerminationRequested").is_empty());
@@ -396,7 +464,12 @@ fn background_success_early_continues_without_background() {
 #[test]
 fn background_starts_at_starting_step() {
     let (_, runs) = worked_example(&[], &[]);
-    let bg: Vec<i64> = runs.log.iter().filter(|(_, k, _)| *k == super::RunKind::Background).map(|(_, _, t)| *t).collect();
+    let bg: Vec<i64> = runs
+        .log
+        .iter()
+        .filter(|(_, k, _)| *k == super::RunKind::Background)
+        .map(|(_, _, t)| *t)
+        .collect();
     assert_eq!(bg, [420]);
 }
 
@@ -404,10 +477,17 @@ fn background_starts_at_starting_step() {
 fn manual_abort_terminates_all_runs() {
     let bg = FakeSpec::new("err", Some(60), None);
     let step = FakeSpec::new("sr", Some(60), Some(10));
-    let (c, specs) = with_background(vec![Step::SetWeight(20), Step::Analysis(aid(1))], bg, vec![step]);
+    let (c, specs) = with_background(
+        vec![Step::SetWeight(20), Step::Analysis(aid(1))],
+        bg,
+        vec![step],
+    );
     let (sim, _) = run(c, &specs, &script(vec![at(90, Action::Abort)]));
     assert_eq!(
-        briefs(&sim.events).into_iter().filter(|e| e.starts_with("90 ")).collect::<Vec<_>>(),
+        briefs(&sim.events)
+            .into_iter()
+            .filter(|e| e.starts_with("90 "))
+            .collect::<Vec<_>>(),
         [
             "90 RolloutAborted Rollout aborted update to revision 2",
             "90 CanaryWeightSet 20->0 Abort",
@@ -424,7 +504,11 @@ fn manual_abort_terminates_all_runs() {
 #[test]
 fn step_analysis_error_aborts_with_run_message() {
     let specs = [FakeSpec::new("sr", None, None).invalid("metrics[0]: duplicate name 'sr'")];
-    let (sim, _) = run(canary(vec![Step::SetWeight(5), Step::Analysis(aid(0))]), &specs, &OperatorPolicy::default());
+    let (sim, _) = run(
+        canary(vec![Step::SetWeight(5), Step::Analysis(aid(0))]),
+        &specs,
+        &OperatorPolicy::default(),
+    );
     assert_eq!(
         sim.outcome.reason,
         "Rollout aborted update to revision 2: Step-based analysis phase error/failed: metrics[0]: duplicate name 'sr'"
@@ -435,10 +519,18 @@ fn step_analysis_error_aborts_with_run_message() {
 #[test]
 fn promote_full_skips_remaining_steps_and_terminates_runs() {
     let specs = [FakeSpec::new("sr", Some(60), Some(10))];
-    let c = canary(vec![Step::SetWeight(20), Step::Analysis(aid(0)), Step::Pause(None)]);
+    let c = canary(vec![
+        Step::SetWeight(20),
+        Step::Analysis(aid(0)),
+        Step::Pause(None),
+    ]);
     let (sim, _) = run(c, &specs, &script(vec![at(30, Action::PromoteFull)]));
     assert_eq!(
-        briefs(&sim.events).into_iter().filter(|e| e.starts_with("30 ")).take(4).collect::<Vec<_>>(),
+        briefs(&sim.events)
+            .into_iter()
+            .filter(|e| e.starts_with("30 "))
+            .take(4)
+            .collect::<Vec<_>>(),
         [
             "30 CanaryWeightSet 20->100 Promotion",
             "30 RolloutPromoted Full promotion requested",
@@ -459,7 +551,9 @@ fn experiment_runs_for_its_duration_then_completes() {
     let (sim, runs) = run(c, &specs, &OperatorPolicy::default());
     assert_eq!(runs.log[0].0, "web-abc-2-0-a0");
     let b = briefs(&sim.events);
-    assert!(b.contains(&"300 AnalysisRunTerminationRequested web-abc-2-0-a0 ExperimentFinished".to_string()));
+    assert!(b.contains(
+        &"300 AnalysisRunTerminationRequested web-abc-2-0-a0 ExperimentFinished".to_string()
+    ));
     assert!(b.contains(&"300 StepCompleted 0".to_string()));
     assert_eq!(sim.outcome.result, OutcomeResult::Promoted);
 }
@@ -471,11 +565,19 @@ fn experiment_failure_aborts_and_inconclusive_pauses() {
         duration: Some(secs(300)),
         analyses: vec![aid(0)],
     };
-    let (sim, _) = run(canary(vec![step.clone()]), &failing, &OperatorPolicy::default());
+    let (sim, _) = run(
+        canary(vec![step.clone()]),
+        &failing,
+        &OperatorPolicy::default(),
+    );
     assert_eq!(sim.outcome.result, OutcomeResult::Aborted);
     assert_eq!(sim.outcome.at, 60_000);
     let inconclusive = [FakeSpec::new("smoke", Some(60), None).phases(&[Inconclusive])];
-    let (sim, _) = run(canary(vec![step]), &inconclusive, &OperatorPolicy::default());
+    let (sim, _) = run(
+        canary(vec![step]),
+        &inconclusive,
+        &OperatorPolicy::default(),
+    );
     assert_eq!(sim.outcome.result, OutcomeResult::Paused);
     assert_eq!(sim.outcome.reason, "InconclusiveExperiment");
 }
@@ -483,7 +585,11 @@ fn experiment_failure_aborts_and_inconclusive_pauses() {
 #[test]
 fn indefinite_step_analysis_is_invalid_spec() {
     let specs = [FakeSpec::new("sr", Some(60), None)];
-    let (sim, runs) = run(canary(vec![Step::SetWeight(5), Step::Analysis(aid(0))]), &specs, &OperatorPolicy::default());
+    let (sim, runs) = run(
+        canary(vec![Step::SetWeight(5), Step::Analysis(aid(0))]),
+        &specs,
+        &OperatorPolicy::default(),
+    );
     let message = "The Rollout \"web\" is invalid: AnalysisTemplate a0 has metric sr which runs \
                    indefinitely. Invalid value for count: ";
     assert_eq!(
@@ -501,7 +607,11 @@ fn indefinite_step_analysis_is_invalid_spec() {
 
 #[test]
 fn negative_pause_duration_is_invalid_spec() {
-    let (sim, _) = run(canary(vec![Step::Pause(Some(secs(-1)))]), &[], &OperatorPolicy::default());
+    let (sim, _) = run(
+        canary(vec![Step::Pause(Some(secs(-1)))]),
+        &[],
+        &OperatorPolicy::default(),
+    );
     assert_eq!(sim.outcome.result, OutcomeResult::Invalid);
     assert!(sim.outcome.reason.ends_with(
         "spec.strategy.canary.steps[0].pause.duration: Invalid value: -1: Duration needs to be greater than 0"
@@ -511,13 +621,21 @@ fn negative_pause_duration_is_invalid_spec() {
 #[test]
 fn first_deploy_promotes_at_once_without_analysis() {
     let specs = [FakeSpec::new("sr", None, None)];
-    let p = plan(Strategy::Canary(canary(vec![Step::Analysis(aid(0))])), &specs);
+    let p = plan(
+        Strategy::Canary(canary(vec![Step::Analysis(aid(0))])),
+        &specs,
+    );
     let p = super::RolloutPlan {
         deploy: super::plan::Deploy::Initial,
         ..p
     };
     let mut runs = FakeRuns::new(specs.to_vec());
-    let sim = simulate(&p, &mut runs, &OperatorPolicy::default(), Window::new(Timestamp(0)));
+    let sim = simulate(
+        &p,
+        &mut runs,
+        &OperatorPolicy::default(),
+        Window::new(Timestamp(0)),
+    );
     assert_eq!(sim.outcome.reason, "Initial deploy");
     assert!(runs.log.is_empty());
 }
@@ -525,10 +643,17 @@ fn first_deploy_promotes_at_once_without_analysis() {
 #[test]
 fn horizon_reached_mid_analysis_reports_paused_at_the_horizon() {
     let specs = [FakeSpec::new("sr", Some(3600), Some(48))];
-    let (sim, _) = run(canary(vec![Step::Analysis(aid(0))]), &specs, &OperatorPolicy::default());
+    let (sim, _) = run(
+        canary(vec![Step::Analysis(aid(0))]),
+        &specs,
+        &OperatorPolicy::default(),
+    );
     assert_eq!(sim.outcome.result, OutcomeResult::Paused);
     assert_eq!(sim.outcome.at, super::DEFAULT_HORIZON.millis());
-    assert_eq!(sim.outcome.reason, "HorizonReached: waiting for all steps to complete");
+    assert_eq!(
+        sim.outcome.reason,
+        "HorizonReached: waiting for all steps to complete"
+    );
 }
 
 #[test]
