@@ -9,8 +9,8 @@ use super::engine::Machine;
 use super::event::{Event, PauseEndCause, PauseReason, ResumeCause, ServiceTarget};
 use super::plan::{AnalysisId, BlueGreenPlan};
 use super::policy::Action;
+use super::reaction::{self, Reaction};
 use super::runs::{RunId, RunKind, TerminationCause};
-use crate::analysis::Phase;
 use crate::model::time::{Duration, Timestamp};
 
 /// Where the update is.
@@ -63,22 +63,22 @@ impl<'p> BlueGreen<'p> {
             self.run = Some(cx.create_run(analysis, kind));
             return Some(false);
         };
-        match cx.runs.phase(id) {
-            Phase::Successful => {
+        match reaction::blocking_run(cx.runs.phase(id), self.inconclusive_paused) {
+            Reaction::Complete => {
                 self.run = None;
                 Some(true)
             }
-            Phase::Inconclusive if !self.inconclusive_paused => {
+            Reaction::Pause => {
                 self.inconclusive_paused = true;
                 cx.start_pause(PauseReason::InconclusiveAnalysisRun, None, None, Some(id));
                 Some(false)
             }
-            Phase::Failed | Phase::Error => {
+            Reaction::Abort => {
                 let reason = cx.failure_reason(id, kind);
                 self.abort(cx, Some(&reason), Some(id));
                 Some(false)
             }
-            _ => None,
+            Reaction::Wait => None,
         }
     }
 

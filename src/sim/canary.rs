@@ -11,6 +11,7 @@ use super::event::{Event, PauseEndCause, PauseReason, ResumeCause, WeightCause};
 use super::message;
 use super::plan::{CanaryPlan, Rounding, Step};
 use super::policy::Action;
+use super::reaction::{self, Reaction};
 use super::runs::{RunId, RunKind, TerminationCause};
 use super::weight::{MAX_TRAFFIC_WEIGHT, served_for};
 use crate::analysis::Phase;
@@ -107,27 +108,23 @@ impl<'p> Canary<'p> {
                 self.background = Background::Running(id);
                 true
             }
-            Background::Running(id) => match cx.runs.phase(id) {
-                Phase::Failed | Phase::Error => {
+            Background::Running(id) => match reaction::background_run(cx.runs.phase(id)) {
+                Reaction::Abort => {
                     let reason = cx.failure_reason(id, RunKind::Background);
                     self.abort(cx, Some(&reason), Some(id));
                     true
                 }
-                Phase::Inconclusive => {
+                Reaction::Pause => {
                     self.background = Background::Inconclusive(id);
-                    cx.start_pause(
-                        PauseReason::InconclusiveAnalysisRun,
-                        Some(self.index),
-                        None,
-                        Some(id),
-                    );
+                    let reason = PauseReason::InconclusiveAnalysisRun;
+                    cx.start_pause(reason, Some(self.index), None, Some(id));
                     true
                 }
-                Phase::Successful => {
+                Reaction::Complete => {
                     self.background = Background::Off;
                     true
                 }
-                Phase::Running | Phase::Pending => false,
+                Reaction::Wait => false,
             },
         }
     }
@@ -235,63 +232,57 @@ impl<'p> Canary<'p> {
         let Some(id) = self.step_run else {
             return false;
         };
-        match cx.runs.phase(id) {
-            Phase::Successful => {
-                self.complete(cx);
-                true
-            }
-            Phase::Inconclusive if !self.inconclusive_paused => {
-                self.inconclusive_paused = true;
-                let reason = PauseReason::InconclusiveAnalysisRun;
-                cx.start_pause(reason, Some(self.index), None, Some(id));
-                true
-            }
-            Phase::Failed | Phase::Error => {
-                let reason = cx.failure_reason(id, RunKind::Step(self.index));
-                self.abort(cx, Some(&reason), Some(id));
-                true
-            }
-            _ => false,
-        }
+        let kind = RunKind::Step(self.index);
+        let reaction = reaction::blocking_run(cx.runs.phase(id), self.inconclusive_paused);
+        self.react(
+            cx,
+            reaction,
+            Some(id),
+            kind,
+            PauseReason::InconclusiveAnalysisRun,
+        )
     }
 
-    /// Experiment step (§4.1): any Failed/Error run aborts, an Inconclusive one pauses with
-    /// `InconclusiveExperiment`; it succeeds when its duration elapses (remaining runs are
-    /// terminated) or, without a duration, when every run succeeded.
+    /// Experiment step (§4.1): see `reaction::experiment`; when it completes, the runs still
+    /// running are terminated.
     fn check_experiment(&mut self, cx: &mut Context<'_>) -> bool {
         let Some(exp) = self.experiment.clone() else {
             return false;
         };
-        let phases: Vec<(RunId, Phase)> =
-            exp.runs.iter().map(|&id| (id, cx.runs.phase(id))).collect();
-        if let Some(&(id, _)) = phases
-            .iter()
-            .find(|(_, p)| matches!(p, Phase::Failed | Phase::Error))
-        {
-            let reason = cx.failure_reason(id, RunKind::Experiment(self.index));
-            self.abort(cx, Some(&reason), Some(id));
-            return true;
-        }
-        if let Some(&(id, _)) = phases.iter().find(|(_, p)| *p == Phase::Inconclusive) {
-            if self.inconclusive_paused {
-                return false;
+        let phases: Vec<Phase> = exp.runs.iter().map(|&id| cx.runs.phase(id)).collect();
+        let (reaction, deciding) =
+            reaction::experiment(&phases, exp.ends_at, cx.now, self.inconclusive_paused);
+        if reaction == Reaction::Complete {
+            for &id in &exp.runs {
+                cx.terminate(id, TerminationCause::ExperimentFinished);
             }
-            self.inconclusive_paused = true;
-            let reason = PauseReason::InconclusiveExperiment;
-            cx.start_pause(reason, Some(self.index), None, Some(id));
-            return true;
         }
-        let done = match exp.ends_at {
-            Some(end) => cx.now >= end,
-            None => phases.iter().all(|(_, p)| *p == Phase::Successful),
-        };
-        if !done {
-            return false;
+        let run = deciding.and_then(|i| exp.runs.get(i).copied());
+        let kind = RunKind::Experiment(self.index);
+        self.react(cx, reaction, run, kind, PauseReason::InconclusiveExperiment)
+    }
+
+    /// Applies a reaction to the current step's run(s); returns whether anything changed.
+    fn react(
+        &mut self,
+        cx: &mut Context<'_>,
+        reaction: Reaction,
+        run: Option<RunId>,
+        kind: RunKind,
+        pause: PauseReason,
+    ) -> bool {
+        match reaction {
+            Reaction::Wait => return false,
+            Reaction::Complete => self.complete(cx),
+            Reaction::Pause => {
+                self.inconclusive_paused = true;
+                cx.start_pause(pause, Some(self.index), None, run);
+            }
+            Reaction::Abort => {
+                let reason = run.map(|id| cx.failure_reason(id, kind));
+                self.abort(cx, reason.as_deref(), run);
+            }
         }
-        for id in exp.runs {
-            cx.terminate(id, TerminationCause::ExperimentFinished);
-        }
-        self.complete(cx);
         true
     }
 

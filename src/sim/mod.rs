@@ -17,16 +17,13 @@ pub mod message;
 pub mod outcome;
 pub mod plan;
 pub mod policy;
+pub mod reaction;
 pub mod runs;
 pub mod validate;
 pub mod weight;
 
 #[cfg(test)]
-mod fake;
-#[cfg(test)]
-mod tests_bluegreen;
-#[cfg(test)]
-mod tests_canary;
+mod tests;
 
 pub use engine::{DEFAULT_HORIZON, Window, simulate};
 pub use event::{Event, TimelineEvent};

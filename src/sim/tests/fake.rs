@@ -1,11 +1,11 @@
-//! Test support: a scripted `AnalysisRuns` whose runs take one metric's measurements at
-//! given intervals with phases the test lists, plus plan builders and a compact event format.
+//! A scripted `AnalysisRuns`: each run measures one metric at a fixed interval with phases the
+//! test lists, applying Argo's default limits, so scenarios can pin the engine's reactions.
 
-use super::event::{Counters, Event, RunSummary, TimelineEvent};
-use super::plan::{AnalysisId, AnalysisSpec, IndefiniteMetric, RolloutIdentity, RolloutPlan};
-use super::runs::{AnalysisRuns, Created, RunId, RunKind, RunRequest, TerminationCause};
 use crate::analysis::Phase;
 use crate::model::time::{Duration, Timestamp};
+use crate::sim::event::{Counters, Event, RunSummary};
+use crate::sim::plan::{AnalysisSpec, IndefiniteMetric};
+use crate::sim::runs::{AnalysisRuns, Created, RunId, RunKind, RunRequest, TerminationCause};
 
 /// One analysis: a single metric with Argo's limits (failureLimit, inconclusiveLimit 0,
 /// an Error measurement completes the metric as Error).
@@ -291,93 +291,4 @@ impl AnalysisRuns for FakeRuns {
             .map(|r| r.message.clone())
             .unwrap_or_default()
     }
-}
-
-/// `web` / `abc` / revision 2.
-pub fn identity() -> RolloutIdentity {
-    RolloutIdentity {
-        name: "web".into(),
-        pod_hash: "abc".into(),
-        revision: 2,
-    }
-}
-
-/// A plan over `specs` (AnalysisId(i) is `specs[i]`, named `a<i>`).
-pub fn plan(strategy: super::plan::Strategy, specs: &[FakeSpec]) -> RolloutPlan {
-    RolloutPlan {
-        identity: identity(),
-        replicas: 10,
-        strategy,
-        analyses: specs
-            .iter()
-            .enumerate()
-            .map(|(i, s)| s.analysis_spec(&format!("a{i}")))
-            .collect(),
-        deploy: super::plan::Deploy::Update,
-    }
-}
-
-pub fn aid(i: usize) -> AnalysisId {
-    AnalysisId(i)
-}
-
-/// `"<t in s> <Type> <key payload>"`, one line per event, for sequence assertions.
-pub fn brief(e: &TimelineEvent) -> String {
-    let t = e.t / 1000;
-    let rest = match &e.event {
-        Event::RolloutUpdateStarted { revision, strategy } => {
-            format!("RolloutUpdateStarted {revision} {strategy}")
-        }
-        Event::StepEntered { index, kind, .. } => format!("StepEntered {index} {kind}"),
-        Event::CanaryWeightSet { from, to, cause } => {
-            format!("CanaryWeightSet {from}->{to} {cause:?}")
-        }
-        Event::StepCompleted { index, .. } => format!("StepCompleted {index}"),
-        Event::PauseStarted {
-            reason, expires_at, ..
-        } => {
-            format!("PauseStarted {reason:?} {:?}", expires_at.map(|x| x / 1000))
-        }
-        Event::PauseEnded { reason, cause } => format!("PauseEnded {reason:?} {cause:?}"),
-        Event::AnalysisRunCreated { run, kind, .. } => format!("AnalysisRunCreated {run} {kind:?}"),
-        Event::MeasurementTaken {
-            run,
-            metric,
-            seq,
-            phase,
-            ..
-        } => {
-            format!("MeasurementTaken {run} {metric}#{seq} {phase}")
-        }
-        Event::MetricCompleted { metric, phase, .. } => format!("MetricCompleted {metric} {phase}"),
-        Event::AnalysisRunTerminationRequested { run, cause } => {
-            format!("AnalysisRunTerminationRequested {run} {cause:?}")
-        }
-        Event::AnalysisRunCompleted {
-            run,
-            phase,
-            message,
-            ..
-        } => {
-            format!("AnalysisRunCompleted {run} {phase} {message}")
-        }
-        Event::RolloutPaused { reason, .. } => format!("RolloutPaused {reason:?}"),
-        Event::RolloutResumed { cause } => format!("RolloutResumed {cause:?}"),
-        Event::RolloutAborted { message, .. } => format!("RolloutAborted {message}"),
-        Event::ActiveServiceSwitched { to } => format!("ActiveServiceSwitched {to:?}"),
-        Event::RolloutPromoted { reason } => format!("RolloutPromoted {reason}"),
-        Event::RolloutPhaseChanged { phase, message } => {
-            format!("RolloutPhaseChanged {phase:?} {message}")
-        }
-        Event::InvalidSpec { message } => format!("InvalidSpec {message}"),
-        Event::SimulationEnded { outcome, reason } => {
-            format!("SimulationEnded {outcome:?} {reason}")
-        }
-    };
-    format!("{t} {rest}")
-}
-
-/// Every event in brief form.
-pub fn briefs(events: &[TimelineEvent]) -> Vec<String> {
-    events.iter().map(brief).collect()
 }

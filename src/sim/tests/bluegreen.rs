@@ -1,12 +1,13 @@
 //! Blue-green scenarios against the scripted fake (SEMANTICS.md §5, §11.6).
 
-use super::fake::{FakeRuns, FakeSpec, aid, briefs, plan};
-use super::outcome::OutcomeResult;
-use super::plan::{BlueGreenPlan, Strategy};
-use super::policy::{Action, OperatorPolicy, ScriptedAction};
-use super::{Simulation, Window, simulate};
+use super::fake::{FakeRuns, FakeSpec};
+use super::kit::{aid, briefs, plan};
 use crate::analysis::Phase::{Failed, Inconclusive, Successful};
 use crate::model::time::{Duration, Timestamp};
+use crate::sim::outcome::OutcomeResult;
+use crate::sim::plan::{BlueGreenPlan, Strategy};
+use crate::sim::policy::{Action, OperatorPolicy, ScriptedAction};
+use crate::sim::{Simulation, Window, simulate};
 
 fn run(b: BlueGreenPlan, specs: &[FakeSpec], policy: &OperatorPolicy) -> (Simulation, FakeRuns) {
     let p = plan(Strategy::BlueGreen(b), specs);
