@@ -187,3 +187,44 @@ fn experiment_failure_aborts_and_inconclusive_pauses() {
     assert_eq!(sim.outcome.result, OutcomeResult::Paused);
     assert_eq!(sim.outcome.reason, "InconclusiveExperiment");
 }
+
+#[test]
+fn inconclusive_without_policy_is_the_paused_outcome_naming_run_and_metric() {
+    let specs = [FakeSpec::new("sr", None, None).phases(&[Inconclusive])];
+    let c = canary(vec![Step::SetWeight(10), Step::Analysis(aid(0))]);
+    let (sim, _) = run_canary(c, &specs, &OperatorPolicy::default());
+    assert_eq!(sim.outcome.result, OutcomeResult::Paused);
+    assert_eq!(sim.outcome.at, 0);
+    assert_eq!(sim.outcome.reason, "InconclusiveAnalysisRun");
+    assert_eq!(sim.outcome.deciding_run.as_deref(), Some("web-abc-2-1"));
+    assert_eq!(sim.outcome.deciding_metric.as_deref(), Some("sr"));
+    assert!(briefs(&sim.events).contains(&"0 RolloutPaused InconclusiveAnalysisRun".to_string()));
+}
+
+#[test]
+fn promote_after_resolves_an_inconclusive_step_pause() {
+    let specs = [FakeSpec::new("sr", Some(60), Some(3)).phases(&[Successful, Inconclusive])];
+    let c = canary(vec![Step::SetWeight(10), Step::Analysis(aid(0))]);
+    let policy = OperatorPolicy {
+        promote_after: Some(secs(120)),
+        ..OperatorPolicy::default()
+    };
+    let (sim, runs) = run_canary(c, &specs, &policy);
+    assert_eq!(runs.log.len(), 1);
+    assert!(briefs(&sim.events).contains(&"180 StepCompleted 1".to_string()));
+    assert_eq!(sim.outcome.result, OutcomeResult::Promoted);
+    assert_eq!(sim.outcome.at, 180_000);
+}
+
+#[test]
+fn two_consecutive_analysis_steps_each_get_their_own_run() {
+    let specs = [
+        FakeSpec::new("a", None, None),
+        FakeSpec::new("b", Some(60), Some(2)),
+    ];
+    let c = canary(vec![Step::Analysis(aid(0)), Step::Analysis(aid(1))]);
+    let (sim, runs) = run_canary(c, &specs, &OperatorPolicy::default());
+    let names: Vec<(&str, i64)> = runs.log.iter().map(|(n, _, t)| (n.as_str(), *t)).collect();
+    assert_eq!(names, [("web-abc-2-0", 0), ("web-abc-2-1", 0)]);
+    assert_eq!(sim.outcome.at, 60_000);
+}
