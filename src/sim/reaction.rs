@@ -91,16 +91,19 @@ mod tests {
         }
     }
 
+    /// (run phases, ends_at, now, already paused) -> (reaction, deciding run).
+    type ExperimentCase = (
+        &'static [Phase],
+        Option<Timestamp>,
+        i64,
+        bool,
+        (Reaction, Option<usize>),
+    );
+
     #[test]
     fn experiment_table() {
         let end = Some(Timestamp(300));
-        let cases: [(
-            &[Phase],
-            Option<Timestamp>,
-            i64,
-            bool,
-            (Reaction, Option<usize>),
-        ); 7] = [
+        let cases: [ExperimentCase; 7] = [
             (&[Running, Running], end, 100, false, (Reaction::Wait, None)),
             (
                 &[Running, Running],
