@@ -203,6 +203,9 @@ pub enum Event {
     InvalidSpec {
         message: String,
     },
+    /// The last event. §10.3's `AwaitingManualAction(reason)` is `paused` with the pause
+    /// reason, `HorizonReached` is `paused` with `HorizonReached: <progress message>`,
+    /// `InvalidSpec` is `invalid` (§11.2 names).
     SimulationEnded {
         outcome: OutcomeResult,
         reason: String,

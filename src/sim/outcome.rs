@@ -17,8 +17,9 @@ pub enum OutcomeResult {
     Invalid,
 }
 
-/// The verdict of one simulation.
+/// The verdict of one simulation (JSON fields in camelCase, like the events).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Outcome {
     pub result: OutcomeResult,
     /// Milliseconds from the rollout start: promotion or abort instant, pause start, or 0.

@@ -112,13 +112,19 @@ impl Step {
         }
     }
 
-    /// The step as YAML-ish text for `StepEntered` (`setWeight: 20`, `pause: {}`).
-    pub fn describe(&self) -> String {
+    /// The step as YAML-ish text for `StepEntered` (`setWeight: 20`, `pause: {}`,
+    /// `analysis: {templates: [sr]}`); analyses are named from `analyses`.
+    pub fn describe(&self, analyses: &[AnalysisSpec]) -> String {
+        let name = |id: &AnalysisId| {
+            analyses
+                .get(id.0)
+                .map_or_else(|| format!("#{}", id.0), |a| a.name.clone())
+        };
         match self {
             Step::SetWeight(w) => format!("setWeight: {w}"),
             Step::Pause(None) => "pause: {}".to_string(),
             Step::Pause(Some(d)) => format!("pause: {{duration: {d}}}"),
-            Step::Analysis(id) => format!("analysis: #{}", id.0),
+            Step::Analysis(id) => format!("analysis: {{templates: [{}]}}", name(id)),
             Step::SetCanaryScale {
                 weight,
                 replicas,
@@ -126,8 +132,11 @@ impl Step {
             } => format!(
                 "setCanaryScale: {{weight: {weight:?}, replicas: {replicas:?}, matchTrafficWeight: {match_traffic_weight}}}"
             ),
-            Step::Experiment { duration, analyses } => {
-                let ids: Vec<String> = analyses.iter().map(|a| format!("#{}", a.0)).collect();
+            Step::Experiment {
+                duration,
+                analyses: ids,
+            } => {
+                let ids: Vec<String> = ids.iter().map(name).collect();
                 match duration {
                     Some(d) => format!(
                         "experiment: {{duration: {d}, analyses: [{}]}}",
@@ -235,5 +244,48 @@ impl RolloutPlan {
     /// The analysis behind an id; `None` for an id outside the table.
     pub fn analysis(&self, id: AnalysisId) -> Option<&AnalysisSpec> {
         self.analyses.get(id.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_describe_as_written() {
+        let analyses = [AnalysisSpec {
+            name: "success-rate".into(),
+            ..AnalysisSpec::default()
+        }];
+        let cases = [
+            (Step::SetWeight(20), "setWeight: 20"),
+            (Step::Pause(None), "pause: {}"),
+            (
+                Step::Pause(Some(Duration::from_secs(300))),
+                "pause: {duration: 5m}",
+            ),
+            (
+                Step::Analysis(AnalysisId(0)),
+                "analysis: {templates: [success-rate]}",
+            ),
+            (
+                Step::Experiment {
+                    duration: Some(Duration::from_secs(60)),
+                    analyses: vec![AnalysisId(0), AnalysisId(4)],
+                },
+                "experiment: {duration: 1m, analyses: [success-rate, #4]}",
+            ),
+        ];
+        for (step, want) in cases {
+            assert_eq!(step.describe(&analyses), want);
+        }
+    }
+
+    #[test]
+    fn percentages_resolve_like_argo() {
+        assert_eq!(IntOrPercent::Percent(25).resolve(10, Rounding::Up), 3);
+        assert_eq!(IntOrPercent::Percent(25).resolve(10, Rounding::Down), 2);
+        assert_eq!(IntOrPercent::Percent(25).resolve(1, Rounding::Up), 1);
+        assert_eq!(IntOrPercent::Int(2).resolve(10, Rounding::Up), 2);
     }
 }

@@ -23,7 +23,7 @@ impl Canary<'_> {
         cx.emit(Event::StepEntered {
             index: self.index,
             kind: step.kind(),
-            step: step.describe(),
+            step: step.describe(&cx.plan.analyses),
         });
         match step {
             Step::SetWeight(w) => {
@@ -62,7 +62,11 @@ impl Canary<'_> {
             cx.emit(Event::StepCompleted {
                 index: self.index,
                 kind: step.kind(),
-                message: message::step_completed(self.index, total, &step.describe()),
+                message: message::step_completed(
+                    self.index,
+                    total,
+                    &step.describe(&cx.plan.analyses),
+                ),
             });
         }
         if let Some(id) = self.step_run.take() {
