@@ -148,8 +148,11 @@ impl<'p> Canary<'p> {
 
     /// `promote` (§4.4, §4.5, §11.7): clears every pause; an Inconclusive step run counts as
     /// passed, an Inconclusive background run is replaced by a fresh one, a pause step ends.
+    /// Mirrors the CLI: without pause conditions it skips the current step instead (its
+    /// running analysis or experiment is terminated as `StepChanged`).
     fn manual_promote(&mut self, cx: &mut Context<'_>) {
         if cx.pauses.is_empty() {
+            self.skip_current = self.entered && self.index < self.plan.steps.len();
             return;
         }
         let on_pause_step = matches!(self.plan.steps.get(self.index), Some(Step::Pause(_)));

@@ -228,3 +228,28 @@ fn two_consecutive_analysis_steps_each_get_their_own_run() {
     assert_eq!(names, [("web-abc-2-0", 0), ("web-abc-2-1", 0)]);
     assert_eq!(sim.outcome.at, 60_000);
 }
+
+#[test]
+fn promote_without_pause_skips_the_running_analysis_step() {
+    let specs = [FakeSpec::new("sr", Some(60), Some(10))];
+    let c = canary(vec![
+        Step::SetWeight(10),
+        Step::Analysis(aid(0)),
+        Step::Pause(None),
+    ]);
+    let (sim, _) = run_canary(c, &specs, &script(vec![at(90, Action::Promote)]));
+    let at_90: Vec<String> = briefs(&sim.events)
+        .into_iter()
+        .filter(|e| e.starts_with("90 "))
+        .collect();
+    assert_eq!(
+        at_90[..5],
+        [
+            "90 StepCompleted 1",
+            "90 AnalysisRunTerminationRequested web-abc-2-1 StepChanged",
+            "90 AnalysisRunCompleted web-abc-2-1 Successful Run Terminated",
+            "90 StepEntered 2 pause",
+            "90 PauseStarted CanaryPauseStep None",
+        ]
+    );
+}
