@@ -75,7 +75,7 @@ impl<'p> BlueGreen<'p> {
             }
             Reaction::Abort => {
                 let reason = cx.failure_reason(id, kind);
-                self.abort(cx, Some(&reason), Some(id));
+                self.abort(cx, reason.as_deref(), Some(id));
                 Some(false)
             }
             Reaction::Wait => None,

@@ -234,8 +234,8 @@ impl<'a> Context<'a> {
         })
     }
 
-    /// The abort reason for a failed run: `<Kind> analysis phase error/failed[: msg]`.
-    pub fn failure_reason(&self, id: RunId, kind: RunKind) -> String {
+    /// The abort reason for a failed run (`message::analysis_failed`).
+    pub fn failure_reason(&self, id: RunId, kind: RunKind) -> Option<String> {
         message::analysis_failed(kind, &self.runs.message(id))
     }
 

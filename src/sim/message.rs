@@ -9,20 +9,24 @@ pub fn step_completed(index: usize, total: usize, step: &str) -> String {
     format!("Rollout step {}/{total} completed ({step})", index + 1)
 }
 
-/// `<Kind> analysis phase error/failed[: <run message>]`, the abort reason of a failed run.
-pub fn analysis_failed(kind: RunKind, run_message: &str) -> String {
+/// The abort reason for a Failed/Error run: `<Kind> analysis phase error/failed[: <run
+/// message>]`. Mirrors Argo for experiments: the reason is the Experiment's message, which is
+/// its worst run's message (`None` when empty).
+pub fn analysis_failed(kind: RunKind, run_message: &str) -> Option<String> {
     let prefix = match kind {
         RunKind::Step(_) => "Step-based",
         RunKind::Background => "Background",
         RunKind::PrePromotion => "Blue/green pre-promotion",
         RunKind::PostPromotion => "Blue/green post-promotion",
-        RunKind::Experiment(_) => "Experiment",
+        RunKind::Experiment(_) => {
+            return (!run_message.is_empty()).then(|| run_message.to_string());
+        }
     };
-    if run_message.is_empty() {
+    Some(if run_message.is_empty() {
         format!("{prefix} analysis phase error/failed")
     } else {
         format!("{prefix} analysis phase error/failed: {run_message}")
-    }
+    })
 }
 
 /// `Rollout aborted update to revision N[: <reason>]` (a manual abort has no reason).
@@ -102,17 +106,21 @@ mod tests {
         assert_eq!(
             rollout_aborted(
                 3,
-                Some(&analysis_failed(RunKind::Step(2), "Metric \"sr\" x"))
+                analysis_failed(RunKind::Step(2), "Metric \"sr\" x").as_deref()
             ),
             "Rollout aborted update to revision 3: Step-based analysis phase error/failed: Metric \"sr\" x"
         );
         assert_eq!(
-            analysis_failed(RunKind::Background, ""),
-            "Background analysis phase error/failed"
+            analysis_failed(RunKind::Background, "").as_deref(),
+            Some("Background analysis phase error/failed")
         );
         assert_eq!(
-            analysis_failed(RunKind::PostPromotion, "m"),
-            "Blue/green post-promotion analysis phase error/failed: m"
+            analysis_failed(RunKind::PostPromotion, "m").as_deref(),
+            Some("Blue/green post-promotion analysis phase error/failed: m")
+        );
+        assert_eq!(
+            analysis_failed(RunKind::Experiment(1), "m").as_deref(),
+            Some("m")
         );
         assert_eq!(
             rollout_aborted(7, None),

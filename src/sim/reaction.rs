@@ -33,7 +33,7 @@ pub fn background_run(phase: Phase) -> Reaction {
     blocking_run(phase, false)
 }
 
-/// An experiment step: the first Failed/Error run aborts, else the first Inconclusive run
+/// An experiment step: the worst Failed/Error run aborts, else the first Inconclusive run
 /// pauses (once); it completes when its duration elapsed, or without a duration when every
 /// run succeeded. Returns the reaction and the index of the deciding run.
 pub fn experiment(
@@ -42,9 +42,13 @@ pub fn experiment(
     now: Timestamp,
     paused: bool,
 ) -> (Reaction, Option<usize>) {
+    // The Experiment takes its worst run's phase (Failed beats Error; first wins a tie).
     let failed = phases
         .iter()
-        .position(|p| matches!(p, Phase::Failed | Phase::Error));
+        .enumerate()
+        .filter(|(_, p)| matches!(p, Phase::Failed | Phase::Error))
+        .max_by_key(|&(i, p)| (p.severity(), std::cmp::Reverse(i)))
+        .map(|(i, _)| i);
     if failed.is_some() {
         return (Reaction::Abort, failed);
     }
@@ -103,7 +107,7 @@ mod tests {
     #[test]
     fn experiment_table() {
         let end = Some(Timestamp(300));
-        let cases: [ExperimentCase; 7] = [
+        let cases: [ExperimentCase; 8] = [
             (&[Running, Running], end, 100, false, (Reaction::Wait, None)),
             (
                 &[Running, Running],
@@ -128,6 +132,13 @@ mod tests {
             ),
             (
                 &[Inconclusive, Error],
+                end,
+                1,
+                false,
+                (Reaction::Abort, Some(1)),
+            ),
+            (
+                &[Error, Failed, Failed],
                 end,
                 1,
                 false,

@@ -113,7 +113,7 @@ impl<'p> Canary<'p> {
             Background::Running(id) => match reaction::background_run(cx.runs.phase(id)) {
                 Reaction::Abort => {
                     let reason = cx.failure_reason(id, RunKind::Background);
-                    self.abort(cx, Some(&reason), Some(id));
+                    self.abort(cx, reason.as_deref(), Some(id));
                     true
                 }
                 Reaction::Pause => {

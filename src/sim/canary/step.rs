@@ -167,7 +167,7 @@ impl Canary<'_> {
                 cx.start_pause(pause, Some(self.index), None, run);
             }
             Reaction::Abort => {
-                let reason = run.map(|id| cx.failure_reason(id, kind));
+                let reason = run.and_then(|id| cx.failure_reason(id, kind));
                 self.abort(cx, reason.as_deref(), run);
             }
         }

@@ -178,6 +178,12 @@ fn experiment_failure_aborts_and_inconclusive_pauses() {
     );
     assert_eq!(sim.outcome.result, OutcomeResult::Aborted);
     assert_eq!(sim.outcome.at, 60_000);
+    // Argo aborts with the Experiment's message: its worst run's message, unprefixed.
+    assert_eq!(
+        sim.outcome.reason,
+        "Rollout aborted update to revision 2: Metric \"smoke\" assessed Failed due to failed (1) > failureLimit (0)"
+    );
+    assert_eq!(sim.outcome.deciding_run.as_deref(), Some("web-abc-2-0-a0"));
     let inconclusive = [FakeSpec::new("smoke", Some(60), None).phases(&[Inconclusive])];
     let (sim, _) = run_canary(
         canary(vec![step]),
