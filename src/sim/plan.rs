@@ -112,6 +112,29 @@ impl Step {
         }
     }
 
+    /// Argo's `CanaryStepString`, used in `Rollout step i/N completed (<this>)`. Mirrors Argo:
+    /// header, mirror and plugin steps print as `invalid`.
+    pub fn canary_step_string(&self) -> String {
+        match self {
+            Step::SetWeight(w) => format!("setWeight: {w}"),
+            Step::Pause(None) => "pause".to_string(),
+            Step::Pause(Some(d)) => format!("pause: {d}"),
+            Step::Experiment { .. } => "experiment".to_string(),
+            Step::Analysis(_) => "analysis".to_string(),
+            Step::SetCanaryScale {
+                weight: Some(w), ..
+            } => format!("setCanaryScale{{weight: {w}}}"),
+            Step::SetCanaryScale {
+                match_traffic_weight: true,
+                ..
+            } => "setCanaryScale{matchTrafficWeight: true}".to_string(),
+            Step::SetCanaryScale {
+                replicas: Some(r), ..
+            } => format!("setCanaryScale{{replicas: {r}}}"),
+            _ => "invalid".to_string(),
+        }
+    }
+
     /// The step as YAML-ish text for `StepEntered` (`setWeight: 20`, `pause: {}`,
     /// `analysis: {templates: [sr]}`); analyses are named from `analyses`.
     pub fn describe(&self, analyses: &[AnalysisSpec]) -> String {
@@ -278,6 +301,31 @@ mod tests {
         ];
         for (step, want) in cases {
             assert_eq!(step.describe(&analyses), want);
+        }
+    }
+
+    #[test]
+    fn canary_step_strings_match_argo() {
+        let scale = |weight, replicas, match_traffic_weight| Step::SetCanaryScale {
+            weight,
+            replicas,
+            match_traffic_weight,
+        };
+        let cases = [
+            (Step::SetWeight(20), "setWeight: 20"),
+            (Step::Pause(None), "pause"),
+            (Step::Pause(Some(Duration::from_secs(90))), "pause: 1m30s"),
+            (Step::Analysis(AnalysisId(0)), "analysis"),
+            (scale(Some(5), Some(2), true), "setCanaryScale{weight: 5}"),
+            (
+                scale(None, Some(2), true),
+                "setCanaryScale{matchTrafficWeight: true}",
+            ),
+            (scale(None, Some(2), false), "setCanaryScale{replicas: 2}"),
+            (Step::SetHeaderRoute, "invalid"),
+        ];
+        for (step, want) in cases {
+            assert_eq!(step.canary_step_string(), want);
         }
     }
 

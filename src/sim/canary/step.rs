@@ -62,11 +62,7 @@ impl Canary<'_> {
             cx.emit(Event::StepCompleted {
                 index: self.index,
                 kind: step.kind(),
-                message: message::step_completed(
-                    self.index,
-                    total,
-                    &step.describe(&cx.plan.analyses),
-                ),
+                message: message::step_completed(self.index, total, &step.canary_step_string()),
             });
         }
         if let Some(id) = self.step_run.take() {

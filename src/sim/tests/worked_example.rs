@@ -80,6 +80,24 @@ fn worked_example_success_path_event_by_event() {
     assert_eq!(briefs(&sim.events), want);
     assert_eq!(sim.outcome.result, OutcomeResult::Promoted);
     assert_eq!(sim.outcome.at, 1_020_000);
+    let messages: Vec<String> = sim
+        .events
+        .iter()
+        .filter_map(|e| match &e.event {
+            crate::sim::Event::StepCompleted { message, .. } => Some(message.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "Rollout step 1/5 completed (setWeight: 20)",
+            "Rollout step 2/5 completed (pause: 5m)",
+            "Rollout step 3/5 completed (analysis)",
+            "Rollout step 4/5 completed (setWeight: 50)",
+            "Rollout step 5/5 completed (pause: 10m)",
+        ]
+    );
 }
 
 #[test]
