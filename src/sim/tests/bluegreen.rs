@@ -233,3 +233,34 @@ fn indefinite_pre_promotion_analysis_is_invalid_spec() {
     assert_eq!(sim.outcome.result, OutcomeResult::Invalid);
     assert!(runs.log.is_empty());
 }
+
+#[test]
+fn promote_full_during_pre_promotion_terminates_and_switches() {
+    let b = BlueGreenPlan {
+        pre_promotion: Some(aid(0)),
+        ..BlueGreenPlan::default()
+    };
+    let specs = [FakeSpec::new("sr", Some(60), Some(10))];
+    let policy = OperatorPolicy {
+        script: vec![ScriptedAction {
+            at: Timestamp(30_000),
+            action: Action::PromoteFull,
+        }],
+        ..OperatorPolicy::default()
+    };
+    let (sim, _) = run(b, &specs, &policy);
+    let at_30: Vec<String> = briefs(&sim.events)
+        .into_iter()
+        .filter(|e| e.starts_with("30 "))
+        .collect();
+    assert_eq!(
+        at_30[..4],
+        [
+            "30 AnalysisRunTerminationRequested web-abc-2-pre FullPromote",
+            "30 AnalysisRunCompleted web-abc-2-pre Successful Run Terminated",
+            "30 ActiveServiceSwitched New",
+            "30 RolloutPromoted Full promotion requested",
+        ]
+    );
+    assert_eq!(sim.outcome.result, OutcomeResult::Promoted);
+}

@@ -269,3 +269,27 @@ fn horizon_reached_mid_analysis_reports_paused_at_the_horizon() {
         "HorizonReached: waiting for all steps to complete"
     );
 }
+
+#[test]
+fn zero_promote_after_resolves_pauses_within_the_same_instant() {
+    let c = canary(vec![
+        Step::SetWeight(10),
+        Step::Pause(None),
+        Step::SetWeight(30),
+        Step::Pause(None),
+    ]);
+    let policy = OperatorPolicy {
+        promote_after: Some(Duration::ZERO),
+        ..OperatorPolicy::default()
+    };
+    let (sim, _) = run_canary(c, &[], &policy);
+    assert_eq!(sim.outcome.result, OutcomeResult::Promoted);
+    assert!(sim.events.iter().all(|e| e.t == 0));
+    assert_eq!(
+        briefs(&sim.events)
+            .iter()
+            .filter(|e| e.contains("RolloutResumed"))
+            .count(),
+        2
+    );
+}
