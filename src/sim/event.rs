@@ -79,28 +79,8 @@ pub enum ResumeCause {
     FullPromote,
 }
 
-/// A metric's counters after an update (Argo's MetricResult fields).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Counters {
-    pub count: u32,
-    pub successful: u32,
-    pub failed: u32,
-    pub inconclusive: u32,
-    pub error: u32,
-    pub consecutive_error: u32,
-    pub consecutive_success: u32,
-}
-
-/// `runSummary` / `dryRunSummary`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
-pub struct RunSummary {
-    pub count: u32,
-    pub successful: u32,
-    pub failed: u32,
-    pub inconclusive: u32,
-    pub error: u32,
-}
+/// Metric counters and run summaries are the analysis module's own (§1.3, §2.5, §2.7).
+pub use crate::analysis::{MetricCounters as Counters, RunSummary};
 
 /// One timeline event; the variant name is the JSON `type`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

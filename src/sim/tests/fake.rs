@@ -14,8 +14,8 @@ pub struct FakeSpec {
     pub metric: &'static str,
     pub interval: Option<Duration>,
     /// `None` with an interval is indefinite.
-    pub count: Option<u32>,
-    pub failure_limit: u32,
+    pub count: Option<i64>,
+    pub failure_limit: i64,
     /// Measurement phases of the k-th created run (the last list is reused); `Successful`
     /// once a list runs out.
     pub runs: Vec<Vec<Phase>>,
@@ -24,7 +24,7 @@ pub struct FakeSpec {
 }
 
 impl FakeSpec {
-    pub fn new(metric: &'static str, interval_secs: Option<i64>, count: Option<u32>) -> Self {
+    pub fn new(metric: &'static str, interval_secs: Option<i64>, count: Option<i64>) -> Self {
         FakeSpec {
             metric,
             interval: interval_secs.map(Duration::from_secs),
@@ -34,7 +34,7 @@ impl FakeSpec {
             invalid: None,
         }
     }
-    pub fn failure_limit(mut self, n: u32) -> Self {
+    pub fn failure_limit(mut self, n: i64) -> Self {
         self.failure_limit = n;
         self
     }
@@ -140,7 +140,7 @@ impl FakeRuns {
         let mut events = vec![Event::MeasurementTaken {
             run: run.name.clone(),
             metric: spec.metric.to_string(),
-            seq: counters.count,
+            seq: counters.count as u32,
             resolved_query: None,
             raw: None,
             value: value.to_string(),
