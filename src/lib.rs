@@ -13,5 +13,6 @@ pub mod model;
 pub mod promql;
 pub mod promqltest;
 pub mod replay;
+pub mod report;
 pub mod scenario;
 pub mod sim;

@@ -85,6 +85,7 @@ fn plan() -> RolloutPlan {
         }),
         analyses: vec![AnalysisSpec::default(), AnalysisSpec::default()],
         deploy: Default::default(),
+        invalid: None,
     }
 }
 

@@ -82,14 +82,24 @@ impl AnalysisRun {
         };
         match results {
             Ok(results) => run.metrics = results,
-            Err(reason) => {
-                run.phase = Phase::Error;
-                run.message = format!("Analysis spec invalid: {reason}");
-                run.completed_at = Some(created_at);
-                run.undelivered.push(run.completed_event());
-            }
+            Err(reason) => run.fail(format!("Analysis spec invalid: {reason}")),
         }
         run
+    }
+
+    /// A run the controller cannot start, e.g. `Unable to resolve metric arguments: ...`
+    /// (§2.2 step 2): `Error` at once; the first `reconcile` delivers its completion.
+    pub fn errored(name: &str, message: String, created_at: Timestamp) -> Self {
+        let mut run = Self::with_results(name, Ok(Vec::new()), created_at);
+        run.fail(message);
+        run
+    }
+
+    fn fail(&mut self, message: String) {
+        self.phase = Phase::Error;
+        self.message = message;
+        self.completed_at = Some(self.created_at);
+        self.undelivered.push(self.completed_event());
     }
 
     pub fn name(&self) -> &str {

@@ -9,6 +9,7 @@ mod bench_report;
 mod output;
 pub mod query;
 mod schedule;
+pub mod simulate;
 
 use std::io;
 
@@ -23,7 +24,7 @@ use clap::{Parser, Subcommand};
     long_about = "Replay Prometheus data through Argo Rollouts analysis, offline.\n\n\
         Evaluates PromQL over recorded data files (OpenMetrics, Prometheus text, \
         Prometheus API JSON, CSV, promqltest series notation) without a server.\n\
-        Planned commands: simulate, test, lint, gen, tune, backtest, record, rule."
+        Planned commands: lint, gen, tune, backtest, record, rule."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -34,6 +35,8 @@ pub struct Cli {
 pub enum Command {
     /// Evaluate PromQL over data files: an instant query, a range query, or a file of queries.
     Query(query::QueryArgs),
+    /// Replay a rollout over recorded data: when analysis passes, pauses or aborts.
+    Simulate(simulate::SimulateArgs),
 }
 
 /// How a command that ran to completion ended.
@@ -89,6 +92,7 @@ impl CliError {
 pub fn run(cli: Cli) -> Result<Exit, CliError> {
     match cli.command {
         Command::Query(args) => query::run(&args),
+        Command::Simulate(args) => simulate::run(&args),
     }
 }
 

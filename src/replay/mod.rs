@@ -5,4 +5,148 @@
 //! Depends on `manifest`, `analysis`, `promql`, `ingest` and `sim`.
 
 pub mod measure;
+pub mod plan;
 pub mod prepare;
+pub mod runs;
+
+use std::path::PathBuf;
+
+use crate::ingest::{self, IngestError};
+use crate::manifest::{self, ManifestError, Manifests};
+use crate::model::{Duration, Timestamp};
+use crate::promql::{Compat, Engine, EngineOptions};
+use crate::sim::{self, OperatorPolicy, Simulation, Window};
+
+/// Everything one replay needs.
+#[derive(Debug, Clone)]
+pub struct ReplayInput {
+    pub rollout: PathBuf,
+    pub templates: Vec<PathBuf>,
+    pub data: Vec<PathBuf>,
+    /// The rollout's start inside the recording.
+    pub start: Timestamp,
+    /// `--arg name=value` / scenario `args:`, above every other source (SEMANTICS.md §11.4).
+    pub args: Vec<(String, String)>,
+    pub promote_after: Option<Duration>,
+    pub abort_after: Option<Duration>,
+    /// Maximum simulated time (default 24 h); the end of the data caps it.
+    pub horizon: Option<Duration>,
+    pub compat: Compat,
+}
+
+/// A replayed rollout.
+#[derive(Debug)]
+pub struct Replay {
+    pub rollout: String,
+    pub start: Timestamp,
+    pub simulation: Simulation,
+    /// Things the user should know (unreadable args, extra rollouts, a short recording).
+    pub warnings: Vec<String>,
+}
+
+/// Input that could never be applied: exit code 2 (SEMANTICS.md §11.3).
+#[derive(Debug, thiserror::Error)]
+pub enum ReplayError {
+    #[error(transparent)]
+    Manifest(#[from] ManifestError),
+    #[error(transparent)]
+    Data(#[from] IngestError),
+    #[error("{0}")]
+    Input(String),
+}
+
+/// Loads the manifests and data, and simulates the rollout.
+pub fn run(input: &ReplayInput) -> Result<Replay, ReplayError> {
+    let mut manifests = manifest::load_file(&input.rollout)?;
+    for t in &input.templates {
+        manifests.extend(manifest::load_file(t)?);
+    }
+    let store = ingest::load_files(&input.data)?;
+    replay_loaded(input, &manifests, &store)
+}
+
+/// Simulates with manifests and data already loaded (`rollsim tune` reuses the store).
+pub fn replay_loaded(
+    input: &ReplayInput,
+    manifests: &Manifests,
+    store: &crate::model::Store,
+) -> Result<Replay, ReplayError> {
+    let mut warnings: Vec<String> = manifests.warnings.iter().map(|w| w.to_string()).collect();
+    let rollout = match manifests.rollouts.as_slice() {
+        [] => {
+            return Err(ReplayError::Input(format!(
+                "{}: no Rollout found (kind: Rollout, apiVersion argoproj.io/v1alpha1)",
+                input.rollout.display()
+            )));
+        }
+        [one] => one,
+        [first, ..] => {
+            warnings.push(format!(
+                "{} Rollouts found; simulating the first, {:?}",
+                manifests.rollouts.len(),
+                first.name
+            ));
+            first
+        }
+    };
+    let built = plan::build(rollout, manifests, &input.args);
+    for arg in &built.unresolved_args {
+        warnings.push(format!(
+            "argument {arg:?} comes from a valueFrom rollsim cannot read offline and has no value; pass --arg {arg}=VALUE (or set it in the scenario's args:)"
+        ));
+    }
+    let horizon = horizon(input, store, &mut warnings);
+    let engine = Engine::new(EngineOptions {
+        compat: input.compat,
+        ..Default::default()
+    });
+    let measurer = measure::Measurer {
+        engine: &engine,
+        store,
+    };
+    let mut runs = runs::RecordedRuns::new(measurer, &built.analyses);
+    let policy = OperatorPolicy {
+        promote_after: input.promote_after,
+        abort_after: input.abort_after,
+        script: Vec::new(),
+    };
+    let simulation = sim::simulate(
+        &built.plan,
+        &mut runs,
+        &policy,
+        Window {
+            start: input.start,
+            horizon,
+        },
+    );
+    Ok(Replay {
+        rollout: rollout.name.clone(),
+        start: input.start,
+        simulation,
+        warnings,
+    })
+}
+
+/// The simulated time after the start: the requested horizon (default 24 h), capped at the
+/// last sample of the recording.
+fn horizon(
+    input: &ReplayInput,
+    store: &crate::model::Store,
+    warnings: &mut Vec<String>,
+) -> Duration {
+    let wanted = input.horizon.unwrap_or(sim::DEFAULT_HORIZON);
+    let Some((first, last)) = store.time_range() else {
+        warnings.push("the data holds no samples: every query returns an empty result".into());
+        return wanted;
+    };
+    if input.start.millis() < first || input.start.millis() > last {
+        warnings.push(format!(
+            "the rollout start {} lies outside the recording ({} to {})",
+            input.start,
+            Timestamp(first),
+            Timestamp(last)
+        ));
+    }
+    let available = Duration::from_millis((last - input.start.millis()).max(0));
+    wanted.min(available)
+}

@@ -30,6 +30,23 @@ pub struct PreparedAnalysis {
     pub indefinite: Option<(String, String, String)>,
 }
 
+impl PreparedAnalysis {
+    /// Stands in for an analysis whose preparation failed (the Rollout is InvalidSpec and
+    /// never runs it).
+    pub fn empty(name: &str) -> Self {
+        PreparedAnalysis {
+            name: name.to_string(),
+            metrics: Vec::new(),
+            dry_run: Vec::new(),
+            retention: Vec::new(),
+            args: Vec::new(),
+            unresolved: Vec::new(),
+            run_error: None,
+            indefinite: None,
+        }
+    }
+}
+
 /// The Rollout-level failure (InvalidSpec message) or the prepared analysis.
 pub fn prepare(
     analysis: &RolloutAnalysis,

@@ -261,6 +261,9 @@ pub struct RolloutPlan {
     /// Indexed by `AnalysisId`.
     pub analyses: Vec<AnalysisSpec>,
     pub deploy: Deploy,
+    /// A spec error found while building the plan (missing template, unresolved argument,
+    /// malformed step): the Rollout is InvalidSpec with this error (§8.4).
+    pub invalid: Option<String>,
 }
 
 impl RolloutPlan {

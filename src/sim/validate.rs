@@ -7,6 +7,9 @@ use super::weight::MAX_TRAFFIC_WEIGHT;
 
 /// The InvalidSpec condition message, or `None` when the spec may progress.
 pub fn invalid_spec(plan: &RolloutPlan) -> Option<String> {
+    if let Some(e) = &plan.invalid {
+        return Some(message::invalid_spec(&plan.identity.name, e));
+    }
     let error = match &plan.strategy {
         Strategy::Canary(c) => c
             .steps

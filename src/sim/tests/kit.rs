@@ -30,6 +30,7 @@ pub fn plan(strategy: crate::sim::plan::Strategy, specs: &[FakeSpec]) -> Rollout
             .map(|(i, s)| s.analysis_spec(&format!("a{i}")))
             .collect(),
         deploy: crate::sim::plan::Deploy::Update,
+        invalid: None,
     }
 }
 
