@@ -10,6 +10,7 @@ mod output;
 pub mod query;
 mod schedule;
 pub mod simulate;
+pub mod test;
 
 use std::io;
 
@@ -37,6 +38,8 @@ pub enum Command {
     Query(query::QueryArgs),
     /// Replay a rollout over recorded data: when analysis passes, pauses or aborts.
     Simulate(simulate::SimulateArgs),
+    /// Run scenarios' `expect:` blocks (exit 1 when one fails); `--junit` for CI.
+    Test(test::TestArgs),
 }
 
 /// How a command that ran to completion ended.
@@ -93,6 +96,7 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
     match cli.command {
         Command::Query(args) => query::run(&args),
         Command::Simulate(args) => simulate::run(&args),
+        Command::Test(args) => test::run(&args),
     }
 }
 

@@ -4,6 +4,7 @@
 //!
 //! Depends on `manifest`, `analysis`, `promql`, `ingest` and `sim`.
 
+pub mod expect;
 pub mod measure;
 pub mod plan;
 pub mod prepare;
