@@ -90,6 +90,20 @@ pub fn replay_loaded(
             first
         }
     };
+    let mut replay = replay_rollout(input, rollout, manifests, store);
+    warnings.append(&mut replay.warnings);
+    replay.warnings = warnings;
+    Ok(replay)
+}
+
+/// Simulates one Rollout of `manifests` over `store`.
+pub fn replay_rollout(
+    input: &ReplayInput,
+    rollout: &manifest::Rollout,
+    manifests: &Manifests,
+    store: &crate::model::Store,
+) -> Replay {
+    let mut warnings = Vec::new();
     let built = plan::build(rollout, manifests, &input.args);
     for arg in &built.unresolved_args {
         warnings.push(format!(
@@ -120,12 +134,12 @@ pub fn replay_loaded(
             horizon,
         },
     );
-    Ok(Replay {
+    Replay {
         rollout: rollout.name.clone(),
         start: input.start,
         simulation,
         warnings,
-    })
+    }
 }
 
 /// The simulated time after the start: the requested horizon (default 24 h), capped at the
