@@ -63,6 +63,14 @@ fn every_real_world_rollout_simulates() {
                 rollout.name
             );
             let key = format!("{:?}", r.simulation.outcome.result);
+            if std::env::var("ROLLSIM_SHOW_OUTCOMES").is_ok() {
+                println!(
+                    "{} [{}]: {key}: {}",
+                    rollout.name,
+                    files[0].display(),
+                    r.simulation.outcome.reason
+                );
+            }
             *outcomes.entry(key).or_insert(0) += 1;
             simulated += 1;
         }

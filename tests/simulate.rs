@@ -226,3 +226,43 @@ fn bad_input_exits_2_with_a_location() {
         text(&o.stderr)
     );
 }
+
+#[test]
+fn unparsable_interval_errors_the_run_and_aborts_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("t.yaml");
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/canonical/template.yaml"),
+    )
+    .unwrap()
+    .replace("interval: 1m", "interval: \"60\"");
+    std::fs::write(&template, text).unwrap();
+    let v = json(&[
+        "simulate",
+        "--rollout",
+        "fixtures/canonical/rollout.yaml",
+        "--template",
+        template.to_str().unwrap(),
+        "--data",
+        "fixtures/canonical/healthy.om",
+        "--start",
+        "2024-01-01T00:10:00Z",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(v["outcome"]["result"], "aborted");
+    assert_eq!(v["outcome"]["at_seconds"], 300.0);
+    let reason = v["outcome"]["reason"].as_str().unwrap();
+    assert!(
+        reason.ends_with("invalid interval string: time: missing unit in duration \"60\""),
+        "{reason}"
+    );
+    assert!(
+        v["warnings"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("spec problem:"),
+        "{}",
+        v["warnings"]
+    );
+}

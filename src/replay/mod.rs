@@ -134,12 +134,37 @@ pub fn replay_rollout(
             horizon,
         },
     );
+    warnings.extend(spec_problems(&simulation));
     Replay {
         rollout: rollout.name.clone(),
         start: input.start,
         simulation,
         warnings,
     }
+}
+
+/// Spec problems the API server accepts but the controller rejects at run time, which the
+/// simulation reproduced (SEMANTICS.md §11.3): said once more as warnings, since they are
+/// mistakes in the manifests rather than in the rollout being judged.
+fn spec_problems(sim: &Simulation) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in &sim.events {
+        match &e.event {
+            sim::Event::InvalidSpec { message } => out.push(format!(
+                "spec problem: the controller marks the Rollout InvalidSpec: {message}"
+            )),
+            sim::Event::AnalysisRunCompleted { run, message, .. }
+                if message.starts_with("Analysis spec invalid")
+                    || message.starts_with("Unable to resolve") =>
+            {
+                out.push(format!(
+                    "spec problem: AnalysisRun {run} cannot run: {message}"
+                ))
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The simulated time after the start: the requested horizon (default 24 h), capped at the
