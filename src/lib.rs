@@ -8,6 +8,7 @@
 pub mod analysis;
 pub mod cli;
 pub mod ingest;
+pub mod lint;
 pub mod manifest;
 pub mod model;
 pub mod promql;

@@ -1,0 +1,66 @@
+//! `rollsim lint`: rules over Rollouts, AnalysisTemplates and their PromQL and conditions.
+//!
+//! One file per rule under `rules/`, each a `Rule` with a code (`RS101`), a kebab-case name
+//! naming the pattern it flags, a default severity and its documentation; `rules::RULES` is
+//! the registry. Depends on `manifest`, `analysis::condition` and the `promql-parser` crate
+//! (never on the evaluator's internals, except `--data` checks, which evaluate queries).
+
+pub mod finding;
+pub mod rules;
+
+pub use finding::{Finding, Severity};
+
+use crate::manifest::Manifests;
+use crate::model::{Duration, Store};
+
+/// Settings a rule may read (from `rollsim.toml` or flags).
+#[derive(Debug, Clone)]
+pub struct LintOptions {
+    /// The scrape interval queries are written against (default 1m); range windows shorter
+    /// than `window_factor` times it are flagged.
+    pub scrape_interval: Duration,
+    /// Default 4.
+    pub window_factor: i64,
+}
+
+impl Default for LintOptions {
+    fn default() -> Self {
+        LintOptions {
+            scrape_interval: Duration::from_secs(60),
+            window_factor: 4,
+        }
+    }
+}
+
+/// Everything a rule sees.
+pub struct LintContext<'a> {
+    pub manifests: &'a Manifests,
+    /// Source text of every linted file by path, for mapping positions inside fields.
+    pub sources: &'a [(String, String)],
+    pub options: &'a LintOptions,
+    /// Recorded data (`--data`), for rules that evaluate queries.
+    pub data: Option<&'a Store>,
+}
+
+impl LintContext<'_> {
+    /// The text of a linted file.
+    pub fn source(&self, file: &str) -> Option<&str> {
+        self.sources
+            .iter()
+            .find(|(f, _)| f == file)
+            .map(|(_, t)| t.as_str())
+    }
+}
+
+/// One lint rule.
+pub trait Rule: Sync {
+    /// Stable code, e.g. `RS101`.
+    fn code(&self) -> &'static str;
+    /// Kebab-case name of the pattern flagged, e.g. `rate-window-too-short`.
+    fn name(&self) -> &'static str;
+    fn default_severity(&self) -> Severity;
+    /// Markdown: what it does, why it is bad, example, use instead.
+    fn docs(&self) -> &'static str;
+    /// Appends findings (with the rule's code, name and default severity).
+    fn check(&self, cx: &LintContext, out: &mut Vec<Finding>);
+}
