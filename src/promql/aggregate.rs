@@ -40,7 +40,10 @@ pub fn eval(ctx: &mut Ctx, grid: Grid, a: &AggregateExpr) -> EvalResult<Node> {
             input,
         )?,
         T_LIMITK => limitk(grid, scalar_param(param, grid)?, &a.modifier, input)?,
-        T_LIMIT_RATIO => limit_ratio(grid, scalar_param(param, grid)?, &a.modifier, input),
+        T_LIMIT_RATIO => {
+            let ratios = ratio_param(ctx, scalar_param(param, grid)?)?;
+            limit_ratio(grid, ratios, &a.modifier, input)
+        }
         T_COUNT_VALUES => {
             let label = match param {
                 Some(Node::String(s)) => s,
@@ -433,6 +436,26 @@ fn limitk(
     }
     out.retain(StepSeries::has_any);
     Ok(out)
+}
+
+/// `limit_ratio`'s ratio: NaN is an error; outside [-1, 1] it is capped with a warning.
+fn ratio_param(ctx: &mut Ctx, r: Vec<f64>) -> EvalResult<Vec<f64>> {
+    r.into_iter()
+        .map(|v| {
+            if v.is_nan() {
+                return Err("Ratio value is NaN".to_string());
+            }
+            let capped = v.clamp(-1.0, 1.0);
+            if capped != v {
+                ctx.annos.warn(format!(
+                    "ratio value should be between -1 and 1, got {}, capping to {}",
+                    super::format::go_g(v),
+                    super::format::go_g(capped)
+                ));
+            }
+            Ok(capped)
+        })
+        .collect()
 }
 
 fn limit_ratio(

@@ -256,6 +256,53 @@ fn over_groups(
 pub fn histogram_quantile(ctx: &mut Ctx, grid: Grid, call: &Call) -> EvalResult<Node> {
     let q = scalar_args(ctx, grid, call, 1)?.remove(0);
     let input = vector_arg(ctx, grid, &call.args.args[1])?;
+    quantile_of_groups(ctx, grid, &q, input)
+}
+
+/// `histogram_quantiles(v, "label", φ1, φ2, ...)` (experimental): one result series per φ,
+/// told apart by `label` set to φ in OpenMetrics float form (`0.5`, `1.0`).
+pub fn histogram_quantiles(ctx: &mut Ctx, grid: Grid, call: &Call) -> EvalResult<Node> {
+    let input = vector_arg(ctx, grid, &call.args.args[0])?;
+    let label = match call.args.args.get(1).map(|a| &**a) {
+        Some(promql_parser::parser::Expr::StringLiteral(s)) => s.val.clone(),
+        _ => return Err("expected a string literal label name in histogram_quantiles".into()),
+    };
+    let mut out = Vec::new();
+    for arg in &call.args.args[2..] {
+        let q = match ctx.eval(grid, arg)? {
+            Node::Scalar(v) => v,
+            _ => return Err("expected scalar quantiles in histogram_quantiles".into()),
+        };
+        let Node::Vector(series) = quantile_of_groups(ctx, grid, &q, input.clone())? else {
+            unreachable!("quantile_of_groups returns a vector")
+        };
+        let value = openmetrics_float(q[0]);
+        for mut s in series {
+            let mut b = s.labels.builder();
+            b.set_str(&label, &value);
+            s.labels = b.build();
+            out.push(s);
+        }
+    }
+    ctx.merge(out, grid).map(Node::Vector)
+}
+
+/// A float as OpenMetrics prints label values: integral values keep a `.0`.
+fn openmetrics_float(v: f64) -> String {
+    let s = crate::promql::format::go_f(v);
+    if v.is_finite() && !s.contains('.') {
+        format!("{s}.0")
+    } else {
+        s
+    }
+}
+
+fn quantile_of_groups(
+    ctx: &mut Ctx,
+    grid: Grid,
+    q: &[f64],
+    input: Vec<StepSeries>,
+) -> EvalResult<Node> {
     let compat = ctx.compat();
     // Prometheus warns about φ before looking at the input, even when it is empty.
     if let Some(bad) = q.iter().find(|q| !(0.0..=1.0).contains(*q)) {

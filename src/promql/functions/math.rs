@@ -127,6 +127,20 @@ pub fn clamp_max(v: f64, args: &[f64]) -> f64 {
     go_min(args[0], v)
 }
 
+/// `min_of(a, b)` / `max_of(a, b)` (experimental): Go's `math.Min`/`math.Max` of two scalars.
+fn of_two(ctx: &mut Ctx, grid: Grid, call: &Call, f: fn(f64, f64) -> f64) -> EvalResult<Node> {
+    let s = scalar_args(ctx, grid, call, usize::MAX)?;
+    Ok(Node::Scalar(
+        s[0].iter().zip(&s[1]).map(|(&a, &b)| f(a, b)).collect(),
+    ))
+}
+pub fn min_of(ctx: &mut Ctx, grid: Grid, call: &Call) -> EvalResult<Node> {
+    of_two(ctx, grid, call, go_min)
+}
+pub fn max_of(ctx: &mut Ctx, grid: Grid, call: &Call) -> EvalResult<Node> {
+    of_two(ctx, grid, call, go_max)
+}
+
 /// `clamp(v, min, max)`: nothing at steps where `max < min`.
 pub fn clamp(ctx: &mut Ctx, grid: Grid, call: &Call) -> EvalResult<Node> {
     let s = scalar_args(ctx, grid, call, 0)?;

@@ -152,6 +152,8 @@ pub static FUNCTIONS: &[Def] = &[
     def("clamp", Special(math::clamp), Drop),
     def("clamp_min", Map(math::clamp_min), Drop),
     def("clamp_max", Map(math::clamp_max), Drop),
+    def("min_of", Special(math::min_of), Drop),
+    def("max_of", Special(math::max_of), Drop),
     // Time and date.
     def("time", Special(special::time), Drop),
     def("timestamp", Special(special::timestamp), Drop),
@@ -191,6 +193,11 @@ pub static FUNCTIONS: &[Def] = &[
     def(
         "histogram_fraction",
         Special(histogram::histogram_fraction),
+        Drop,
+    ),
+    def(
+        "histogram_quantiles",
+        Special(histogram::histogram_quantiles),
         Drop,
     ),
     def("histogram_count", Special(histogram::native_only), Drop),

@@ -293,6 +293,10 @@ pub fn quantile_over_time(w: &Window, args: &[f64]) -> Option<f64> {
 }
 
 pub fn mad_over_time(w: &Window, _: &[f64]) -> Option<f64> {
+    // A NaN sample makes the result NaN rather than being sorted away.
+    if w.vs.iter().any(|v| v.is_nan()) {
+        return Some(f64::NAN);
+    }
     let mut v = w.vs.to_vec();
     let median = quantile_of(0.5, &mut v);
     let mut dev: Vec<f64> = w.vs.iter().map(|x| (x - median).abs()).collect();
