@@ -2,6 +2,8 @@
 
 use super::Rule;
 
+mod support;
+
 /// All rules, in code order.
 pub static RULES: &[&dyn Rule] = &[];
 

@@ -1,0 +1,39 @@
+//! Test support: runs one rule over a fixture under `fixtures/lint/` and returns its findings.
+
+use crate::lint::{Finding, LintContext, LintOptions, Rule};
+use crate::manifest::{LoadOptions, UnknownFields, load_file_with};
+use crate::model::Store;
+use std::path::PathBuf;
+
+pub fn fixture(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/lint").join(rel)
+}
+
+/// Findings of `rule` on `fixtures/lint/<rel>`, with optional recorded data.
+pub fn run_with(rule: &dyn Rule, rel: &str, data: Option<&Store>) -> Vec<Finding> {
+    let path = fixture(rel);
+    let manifests = load_file_with(
+        &path,
+        LoadOptions {
+            unknown_fields: UnknownFields::Warn,
+        },
+    )
+    .expect("fixture loads");
+    let text = std::fs::read_to_string(&path).expect("fixture reads");
+    let sources = vec![(path.display().to_string(), text)];
+    let options = LintOptions::default();
+    let cx = LintContext {
+        manifests: &manifests,
+        sources: &sources,
+        options: &options,
+        data,
+    };
+    let mut out = Vec::new();
+    rule.check(&cx, &mut out);
+    out
+}
+
+/// (line, column) of each finding of `rule` on a fixture.
+pub fn lines(rule: &dyn Rule, rel: &str) -> Vec<(u32, u32)> {
+    run_with(rule, rel, None).iter().map(|f| (f.line, f.column)).collect()
+}
