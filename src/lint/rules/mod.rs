@@ -4,8 +4,16 @@ use super::Rule;
 
 mod support;
 
+mod promql_syntax_error;
+mod rate_on_non_counter;
+mod rate_window_too_short;
+
 /// All rules, in code order.
-pub static RULES: &[&dyn Rule] = &[];
+pub static RULES: &[&dyn Rule] = &[
+    &promql_syntax_error::PromqlSyntaxError,
+    &rate_on_non_counter::RateOnNonCounter,
+    &rate_window_too_short::RateWindowTooShort,
+];
 
 /// The rule with this code or name.
 pub fn find(code_or_name: &str) -> Option<&'static dyn Rule> {

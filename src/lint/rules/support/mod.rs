@@ -44,3 +44,28 @@ pub fn at_span(
     };
     finding(rule, site.file, start, Some(end), message)
 }
+
+/// Every metric with a Prometheus query that parses: (site, rendered query, parsed query).
+pub fn parsed_queries<'a>(cx: &'a crate::lint::LintContext) -> Vec<(sites::Site<'a>, sites::Field, query::Parsed)> {
+    sites::sites(cx)
+        .into_iter()
+        .filter_map(|site| {
+            let q = site.query()?;
+            let p = query::parse(&q.text).ok()?;
+            Some((site, q, p))
+        })
+        .collect()
+}
+
+/// A finding on a node of a parsed query (the whole query when the node is not located).
+pub fn at_node(
+    rule: &dyn Rule,
+    site: &sites::Site,
+    field: &sites::Field,
+    parsed: &query::Parsed,
+    node: &promql_parser::parser::Expr,
+    message: String,
+) -> Finding {
+    let span = parsed.span(node).unwrap_or((0, field.text.trim_end().len().max(1)));
+    at_span(rule, site, field, span, message)
+}

@@ -88,7 +88,7 @@ mod tests {
         let src = "q: sum(rate(x[5m]))\n";
         assert_eq!(scalar_pos(src, p(1, 4), "sum(rate(x[5m]))", 4), p(1, 8));
         let src = "q: \"a{j=\\\"v\\\"} b\"\n";
-        assert_eq!(scalar_pos(src, p(1, 4), "a{j=\"v\"} b", 10), p(1, 18));
+        assert_eq!(scalar_pos(src, p(1, 4), "a{j=\"v\"} b", 9), p(1, 16));
         let src = "q: |\n  sum(\n    rate(x[1m])\n  )\n";
         assert_eq!(scalar_pos(src, p(1, 4), "sum(\n  rate(x[1m])\n)\n", 7), p(3, 5));
         let src = "q: >-\n  a\n  b\n";

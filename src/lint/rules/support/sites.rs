@@ -36,7 +36,11 @@ impl Field {
                 .strip_prefix("args.")
                 .and_then(|n| t.spec.args.iter().find(|a| a.name == n))
                 .and_then(|a| a.value.as_deref())
-                .unwrap_or(placeholder);
+                .unwrap_or_else(|| {
+                    let in_range = original[..s].trim_end().ends_with('[')
+                        || original[e..].trim_start().starts_with(']');
+                    if in_range && placeholder == "ARG" { "5m" } else { placeholder }
+                });
             subs.push((text.len(), value.len(), s, e - s));
             text.push_str(value);
             i = e;
