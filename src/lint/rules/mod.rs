@@ -7,12 +7,18 @@ mod support;
 mod promql_syntax_error;
 mod rate_on_non_counter;
 mod rate_window_too_short;
+mod histogram_quantile_drops_le;
+mod division_without_zero_guard;
+mod multiple_series_read_as_first;
 
 /// All rules, in code order.
 pub static RULES: &[&dyn Rule] = &[
     &promql_syntax_error::PromqlSyntaxError,
     &rate_on_non_counter::RateOnNonCounter,
     &rate_window_too_short::RateWindowTooShort,
+    &histogram_quantile_drops_le::HistogramQuantileDropsLe,
+    &division_without_zero_guard::DivisionWithoutZeroGuard,
+    &multiple_series_read_as_first::MultipleSeriesReadAsFirst,
 ];
 
 /// The rule with this code or name.
