@@ -10,6 +10,9 @@ mod rate_window_too_short;
 mod histogram_quantile_drops_le;
 mod division_without_zero_guard;
 mod multiple_series_read_as_first;
+mod condition_syntax_error;
+mod condition_type_error;
+mod vector_compared_as_scalar;
 
 /// All rules, in code order.
 pub static RULES: &[&dyn Rule] = &[
@@ -19,6 +22,9 @@ pub static RULES: &[&dyn Rule] = &[
     &histogram_quantile_drops_le::HistogramQuantileDropsLe,
     &division_without_zero_guard::DivisionWithoutZeroGuard,
     &multiple_series_read_as_first::MultipleSeriesReadAsFirst,
+    &condition_syntax_error::ConditionSyntaxError,
+    &condition_type_error::ConditionTypeError,
+    &vector_compared_as_scalar::VectorComparedAsScalar,
 ];
 
 /// The rule with this code or name.

@@ -100,3 +100,30 @@ pub fn thresholds(e: &Expr) -> Vec<(&Expr, &Expr, f64)> {
 pub fn reads_result(e: &Expr) -> bool {
     nodes(e).into_iter().any(is_result)
 }
+
+/// A vector result compared directly with a number (`result > 0.9`): the comparison's span.
+pub fn vector_compared(e: &Expr) -> Option<Span> {
+    thresholds(e)
+        .into_iter()
+        .find(|(_, other, _)| is_result(other))
+        .map(|(n, _, _)| n.span)
+}
+
+/// The phase of a measurement with `result`, given rendered condition texts.
+pub fn phase_of(success: &str, failure: &str, result: Option<&crate::analysis::ResultValue>) -> crate::analysis::Phase {
+    condition::measurement_phase(success, failure, result).0
+}
+
+/// (successCondition, failureCondition) texts of a metric, rendered ("" when unset).
+pub fn texts(site: &Site) -> (String, String) {
+    let mut s = String::new();
+    let mut f = String::new();
+    for (kind, field) in site.conditions() {
+        if kind == "successCondition" {
+            s = field.text;
+        } else {
+            f = field.text;
+        }
+    }
+    (s, f)
+}

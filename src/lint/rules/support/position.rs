@@ -27,6 +27,13 @@ pub fn scalar_pos(source: &str, at: Pos, value: &str, offset: usize) -> Pos {
         .chars()
         .filter(|c| !c.is_whitespace())
         .count();
+    let total = value.chars().filter(|c| !c.is_whitespace()).count();
+    if wanted >= total && total > 0 {
+        // The end of the value: just after its last character.
+        let last = value.trim_end();
+        let p = scalar_pos(source, at, value, last.len() - last.chars().last().map_or(0, char::len_utf8));
+        return Pos { line: p.line, column: p.column + 1 };
+    }
     let rest = &source[start..];
     let (style, skip) = match rest.chars().next() {
         Some('|' | '>') => (Style::Plain, rest.find('\n').map_or(rest.len(), |i| i + 1)),
