@@ -13,6 +13,11 @@ mod multiple_series_read_as_first;
 mod condition_syntax_error;
 mod condition_type_error;
 mod vector_compared_as_scalar;
+mod unguarded_result_index;
+mod missing_condition;
+mod threshold_scale_mismatch;
+mod condition_always_or_never_true;
+mod condition_truth_table;
 
 /// All rules, in code order.
 pub static RULES: &[&dyn Rule] = &[
@@ -25,6 +30,11 @@ pub static RULES: &[&dyn Rule] = &[
     &condition_syntax_error::ConditionSyntaxError,
     &condition_type_error::ConditionTypeError,
     &vector_compared_as_scalar::VectorComparedAsScalar,
+    &unguarded_result_index::UnguardedResultIndex,
+    &missing_condition::MissingCondition,
+    &threshold_scale_mismatch::ThresholdScaleMismatch,
+    &condition_always_or_never_true::ConditionAlwaysOrNeverTrue,
+    &condition_truth_table::ConditionTruthTable,
 ];
 
 /// The rule with this code or name.

@@ -16,6 +16,8 @@ pub struct Field {
     pub original: String,
     /// Where the scalar was written.
     pub pos: Option<Pos>,
+    /// Whether some `{{...}}` had no default value and got the placeholder.
+    pub placeholder_used: bool,
     /// Substitutions: (rendered start, rendered len, original start, original len).
     subs: Vec<(usize, usize, usize, usize)>,
 }
@@ -25,6 +27,7 @@ impl Field {
     pub fn render(original: &str, pos: Option<Pos>, t: &AnalysisTemplate, placeholder: &str) -> Field {
         let mut text = String::new();
         let mut subs = Vec::new();
+        let mut placeholder_used = false;
         let mut i = 0;
         while let Some(s) = original[i..].find("{{").map(|s| s + i) {
             let Some(e) = original[s..].find("}}").map(|e| e + s + 2) else {
@@ -37,6 +40,7 @@ impl Field {
                 .and_then(|n| t.spec.args.iter().find(|a| a.name == n))
                 .and_then(|a| a.value.as_deref())
                 .unwrap_or_else(|| {
+                    placeholder_used = true;
                     let in_range = original[..s].trim_end().ends_with('[')
                         || original[e..].trim_start().starts_with(']');
                     if in_range && placeholder == "ARG" { "5m" } else { placeholder }
@@ -50,6 +54,7 @@ impl Field {
             text,
             original: original.to_string(),
             pos,
+            placeholder_used,
             subs,
         }
     }
