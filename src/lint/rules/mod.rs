@@ -18,6 +18,12 @@ mod missing_condition;
 mod threshold_scale_mismatch;
 mod condition_always_or_never_true;
 mod condition_truth_table;
+mod whole_service_analysis;
+mod pause_shorter_than_window;
+mod lagging_window;
+mod correlated_measurements;
+mod analysis_without_error_or_latency_metric;
+mod full_weight_without_analysis;
 
 /// All rules, in code order.
 pub static RULES: &[&dyn Rule] = &[
@@ -34,6 +40,12 @@ pub static RULES: &[&dyn Rule] = &[
     &missing_condition::MissingCondition,
     &threshold_scale_mismatch::ThresholdScaleMismatch,
     &condition_always_or_never_true::ConditionAlwaysOrNeverTrue,
+    &whole_service_analysis::WholeServiceAnalysis,
+    &pause_shorter_than_window::PauseShorterThanWindow,
+    &lagging_window::LaggingWindow,
+    &correlated_measurements::CorrelatedMeasurements,
+    &analysis_without_error_or_latency_metric::AnalysisWithoutErrorOrLatencyMetric,
+    &full_weight_without_analysis::FullWeightWithoutAnalysis,
     &condition_truth_table::ConditionTruthTable,
 ];
 

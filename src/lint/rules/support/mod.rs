@@ -4,6 +4,7 @@
 pub mod conditions;
 pub mod position;
 pub mod query;
+pub mod rollouts;
 pub mod sites;
 pub mod tokens;
 

@@ -6,7 +6,7 @@
 
 use super::position::scalar_pos;
 use crate::lint::LintContext;
-use crate::manifest::{AnalysisTemplate, Metric, Pos, Provider};
+use crate::manifest::{AnalysisTemplate, Argument, Metric, Pos, Provider};
 
 /// One field (query or condition) as linted: rendered text and a map back to the source.
 pub struct Field {
@@ -24,7 +24,7 @@ pub struct Field {
 
 impl Field {
     /// Renders `original`, substituting each `{{args.x}}` by the arg's default or `placeholder`.
-    pub fn render(original: &str, pos: Option<Pos>, t: &AnalysisTemplate, placeholder: &str) -> Field {
+    pub fn render(original: &str, pos: Option<Pos>, args: &[Argument], placeholder: &str) -> Field {
         let mut text = String::new();
         let mut subs = Vec::new();
         let mut placeholder_used = false;
@@ -37,7 +37,7 @@ impl Field {
             let tag = original[s + 2..e - 2].trim();
             let value = tag
                 .strip_prefix("args.")
-                .and_then(|n| t.spec.args.iter().find(|a| a.name == n))
+                .and_then(|n| args.iter().find(|a| a.name == n))
                 .and_then(|a| a.value.as_deref())
                 .unwrap_or_else(|| {
                     placeholder_used = true;
@@ -109,7 +109,7 @@ impl<'a> Site<'a> {
             Provider::Prometheus(p) => Some(Field::render(
                 &p.query,
                 self.metric.spans.query,
-                self.template,
+                &self.template.spec.args,
                 "ARG",
             )),
             _ => None,
@@ -127,7 +127,7 @@ impl<'a> Site<'a> {
         .into_iter()
         .filter_map(|(k, c, p)| {
             let c = c.as_deref().filter(|c| !c.trim().is_empty())?;
-            Some((k, Field::render(c, p, self.template, "1")))
+            Some((k, Field::render(c, p, &self.template.spec.args, "1")))
         })
         .collect()
     }
