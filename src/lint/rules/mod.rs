@@ -24,6 +24,9 @@ mod lagging_window;
 mod correlated_measurements;
 mod analysis_without_error_or_latency_metric;
 mod full_weight_without_analysis;
+mod selector_matches_no_series;
+mod query_empty_or_nan_in_data;
+mod threshold_never_or_always_met;
 
 /// All rules, in code order.
 pub static RULES: &[&dyn Rule] = &[
@@ -47,6 +50,9 @@ pub static RULES: &[&dyn Rule] = &[
     &analysis_without_error_or_latency_metric::AnalysisWithoutErrorOrLatencyMetric,
     &full_weight_without_analysis::FullWeightWithoutAnalysis,
     &condition_truth_table::ConditionTruthTable,
+    &selector_matches_no_series::SelectorMatchesNoSeries,
+    &query_empty_or_nan_in_data::QueryEmptyOrNanInData,
+    &threshold_never_or_always_met::ThresholdNeverOrAlwaysMet,
 ];
 
 /// The rule with this code or name.

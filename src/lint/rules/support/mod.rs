@@ -2,6 +2,7 @@
 //! rendered fields, position mapping, a PromQL walker and locator, condition inspection.
 
 pub mod conditions;
+pub mod data;
 pub mod position;
 pub mod query;
 pub mod rollouts;

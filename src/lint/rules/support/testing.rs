@@ -37,3 +37,29 @@ pub fn run_with(rule: &dyn Rule, rel: &str, data: Option<&Store>) -> Vec<Finding
 pub fn lines(rule: &dyn Rule, rel: &str) -> Vec<(u32, u32)> {
     run_with(rule, rel, None).iter().map(|f| (f.line, f.column)).collect()
 }
+
+/// (line, column) of each finding of `rule` on a fixture, with recorded data.
+pub fn lines_with(rule: &dyn Rule, rel: &str, store: &Store) -> Vec<(u32, u32)> {
+    run_with(rule, rel, Some(store)).iter().map(|f| (f.line, f.column)).collect()
+}
+
+/// A small recording, one sample every 15s for 30 minutes from t=0: `requests_total` and
+/// `errors_total` counters on `job="api"` (requests stop in the last 10 minutes, errors grow
+/// at 1% of requests).
+pub fn recording() -> Store {
+    use crate::model::{Labels, StoreBuilder};
+    let mut b = StoreBuilder::new();
+    let req = b.series_id(Labels::from_pairs([("__name__", "requests_total"), ("job", "api")]));
+    let err = b.series_id(Labels::from_pairs([("__name__", "errors_total"), ("job", "api")]));
+    let (mut r, mut e) = (0.0, 0.0);
+    for i in 0..=120 {
+        let t = i * 15_000;
+        if i <= 80 {
+            r += 100.0;
+            e += 1.0;
+        }
+        b.append(req, t, r);
+        b.append(err, t, e);
+    }
+    b.finish().expect("valid recording")
+}
