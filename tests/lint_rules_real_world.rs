@@ -16,7 +16,10 @@ mod common;
 fn every_rule_runs_over_the_real_world_corpus() {
     let dir = common::shared_dir().join("real-world/files");
     if !dir.is_dir() {
-        common::skip(common::Needs::Shared, &format!("{} not found", dir.display()));
+        common::skip(
+            common::Needs::Shared,
+            &format!("{} not found", dir.display()),
+        );
         return;
     }
     let mut repos: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
@@ -31,13 +34,19 @@ fn every_rule_runs_over_the_real_world_corpus() {
         unknown_fields: UnknownFields::Warn,
     };
     let mut b = StoreBuilder::new();
-    let id = b.series_id(Labels::from_pairs([("__name__", "http_requests_total"), ("job", "api")]));
+    let id = b.series_id(Labels::from_pairs([
+        ("__name__", "http_requests_total"),
+        ("job", "api"),
+    ]));
     for i in 0..60 {
         b.append(id, i * 60_000, (i * 100) as f64);
     }
     let store = b.finish().unwrap();
     let (mut files, mut skipped) = (0, 0);
-    let mut counts: BTreeMap<String, usize> = RULES.iter().map(|r| (format!("{} {}", r.code(), r.name()), 0)).collect();
+    let mut counts: BTreeMap<String, usize> = RULES
+        .iter()
+        .map(|r| (format!("{} {}", r.code(), r.name()), 0))
+        .collect();
     for paths in repos.values() {
         let mut manifests = Manifests::default();
         let mut sources = Vec::new();
@@ -59,12 +68,29 @@ fn every_rule_runs_over_the_real_world_corpus() {
                 data,
             };
             for rule in RULES {
+                // Count each rule once: `--data` rules with data, the others without.
+                if data.is_some() != rule.code().starts_with("RS14") {
+                    continue;
+                }
                 let mut out = Vec::new();
                 rule.check(&cx, &mut out);
                 for f in &out {
                     assert!(f.line > 0, "{} reported line 0: {f:?}", rule.code());
                 }
-                *counts.get_mut(&format!("{} {}", rule.code(), rule.name())).unwrap() += out.len();
+                let seen = counts[&format!("{} {}", rule.code(), rule.name())];
+                for f in out.iter().take(2usize.saturating_sub(seen)) {
+                    println!(
+                        "{}:{}:{}: {} {}",
+                        f.file.rsplit('/').next().unwrap_or(""),
+                        f.line,
+                        f.column,
+                        f.code,
+                        f.message
+                    );
+                }
+                *counts
+                    .get_mut(&format!("{} {}", rule.code(), rule.name()))
+                    .unwrap() += out.len();
             }
         }
     }

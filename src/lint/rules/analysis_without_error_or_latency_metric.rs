@@ -8,8 +8,20 @@ use crate::manifest::{Metric, Provider};
 pub struct AnalysisWithoutErrorOrLatencyMetric;
 
 const SIGNAL_WORDS: &[&str] = &[
-    "error", "5xx", "5..", "fail", "latency", "duration", "_seconds", "response_time", "histogram_quantile", "p99", "p95",
-    "success", "status", "code",
+    "error",
+    "5xx",
+    "5..",
+    "fail",
+    "latency",
+    "duration",
+    "_seconds",
+    "response_time",
+    "histogram_quantile",
+    "p99",
+    "p95",
+    "success",
+    "status",
+    "code",
 ];
 
 impl Rule for AnalysisWithoutErrorOrLatencyMetric {
@@ -68,7 +80,10 @@ mod tests {
     #[test]
     fn flags_rollouts_without_signals() {
         let r = AnalysisWithoutErrorOrLatencyMetric;
-        assert_eq!(lines(&r, "analysis-without-error-or-latency-metric/flagged.yaml"), vec![(1, 1)]);
+        assert_eq!(
+            lines(&r, "analysis-without-error-or-latency-metric/flagged.yaml"),
+            vec![(1, 1)]
+        );
         assert!(lines(&r, "analysis-without-error-or-latency-metric/clean.yaml").is_empty());
     }
 }

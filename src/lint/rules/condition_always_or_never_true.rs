@@ -33,12 +33,16 @@ impl Rule for ConditionAlwaysOrNeverTrue {
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for site in sites::sites(cx) {
             let conds = site.conditions();
-            let Some((_, first)) = conds.first() else { continue };
+            let Some((_, first)) = conds.first() else {
+                continue;
+            };
             if conds.iter().any(|(_, f)| f.placeholder_used) {
                 continue;
             }
             let (s, f) = conditions::texts(&site);
-            let rt = conditions::result_type(&site);
+            let Some(rt) = conditions::result_type(&site) else {
+                continue;
+            };
             let phases: Vec<Phase> = probes(&s, &f, rt)
                 .iter()
                 .map(|r| conditions::phase_of(&s, &f, Some(r)))
@@ -58,7 +62,18 @@ impl Rule for ConditionAlwaysOrNeverTrue {
 
 /// Non-empty probe results of the expected type.
 pub fn probes(success: &str, failure: &str, rt: ResultType) -> Vec<ResultValue> {
-    let mut values = vec![0.0, 1.0, 100.0, -1.0, 0.5, 0.01, 1000.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY];
+    let mut values = vec![
+        0.0,
+        1.0,
+        100.0,
+        -1.0,
+        0.5,
+        0.01,
+        1000.0,
+        f64::NAN,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+    ];
     for text in [success, failure] {
         if let Ok(p) = crate::analysis::condition::parse(text) {
             for (_, _, v) in conditions::thresholds(&p.ast) {
@@ -88,7 +103,10 @@ mod tests {
     #[test]
     fn flags_constant_conditions() {
         let r = ConditionAlwaysOrNeverTrue;
-        assert_eq!(lines(&r, "condition-always-or-never-true/flagged.yaml"), vec![(8, 25), (13, 25)]);
+        assert_eq!(
+            lines(&r, "condition-always-or-never-true/flagged.yaml"),
+            vec![(8, 25), (13, 25)]
+        );
         assert!(lines(&r, "condition-always-or-never-true/clean.yaml").is_empty());
     }
 }

@@ -43,7 +43,10 @@ mod tests {
     #[test]
     fn flags_syntax_errors() {
         let r = ConditionSyntaxError;
-        assert_eq!(lines(&r, "condition-syntax-error/flagged.yaml"), vec![(8, 35), (15, 25)]);
+        assert_eq!(
+            lines(&r, "condition-syntax-error/flagged.yaml"),
+            vec![(8, 35), (15, 25)]
+        );
         assert!(lines(&r, "condition-syntax-error/clean.yaml").is_empty());
     }
 }

@@ -36,11 +36,14 @@ impl Rule for ConditionTruthTable {
                 continue;
             }
             let (s, f) = conditions::texts(&site);
-            let rt = conditions::result_type(&site);
+            let Some(rt) = conditions::result_type(&site) else {
+                continue;
+            };
             let cells: Vec<String> = table_probes(rt)
                 .into_iter()
                 .map(|(label, r)| {
-                    let (phase, _) = crate::analysis::condition::measurement_phase(&s, &f, r.as_ref());
+                    let (phase, _) =
+                        crate::analysis::condition::measurement_phase(&s, &f, r.as_ref());
                     format!("{label} → {phase}")
                 })
                 .collect();
@@ -82,9 +85,18 @@ mod tests {
         assert_eq!(
             got,
             vec![
-                (7, "metric `error-rate`: [] → Error, [NaN] → Failed, [+Inf] → Failed, [1] → Failed, [0,1000] → Successful"),
-                (12, "metric `guarded`: [] → Successful, [NaN] → Inconclusive, [+Inf] → Failed, [1] → Failed, [0,1000] → Failed"),
-                (18, "metric `scalar`: nil → Error, NaN → Failed, +Inf → Failed, 1 → Successful"),
+                (
+                    7,
+                    "metric `error-rate`: [] → Error, [NaN] → Failed, [+Inf] → Failed, [1] → Failed, [0,1000] → Successful"
+                ),
+                (
+                    12,
+                    "metric `guarded`: [] → Successful, [NaN] → Inconclusive, [+Inf] → Failed, [1] → Failed, [0,1000] → Failed"
+                ),
+                (
+                    18,
+                    "metric `scalar`: nil → Error, NaN → Failed, +Inf → Failed, 1 → Successful"
+                ),
             ]
         );
         assert!(run_with(&r, "condition-truth-table/clean.yaml", None).is_empty());

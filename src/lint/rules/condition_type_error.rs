@@ -28,14 +28,20 @@ impl Rule for ConditionTypeError {
     }
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for site in sites::sites(cx) {
-            let rt = conditions::result_type(&site);
+            let Some(rt) = conditions::result_type(&site) else {
+                continue;
+            };
             for c in conditions::conds(&site) {
                 let Ok(p) = &c.program else { continue };
                 if rt == ResultType::List && conditions::vector_compared(&p.ast).is_some() {
                     continue;
                 }
                 if let Err(e) = condition::check(p, rt) {
-                    let ty = if rt == ResultType::List { "[]float64" } else { "float64" };
+                    let ty = if rt == ResultType::List {
+                        "[]float64"
+                    } else {
+                        "float64"
+                    };
                     let message = format!("{} with result of type {ty}: {}", c.kind, e.message);
                     out.push(at_span(self, &site, &c.field, e.span, message));
                 }
@@ -52,7 +58,10 @@ mod tests {
     #[test]
     fn flags_type_errors() {
         let r = ConditionTypeError;
-        assert_eq!(lines(&r, "condition-type-error/flagged.yaml"), vec![(8, 25), (13, 44)]);
+        assert_eq!(
+            lines(&r, "condition-type-error/flagged.yaml"),
+            vec![(8, 25), (13, 44)]
+        );
         assert!(lines(&r, "condition-type-error/clean.yaml").is_empty());
     }
 }

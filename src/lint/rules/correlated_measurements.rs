@@ -29,7 +29,9 @@ impl Rule for CorrelatedMeasurements {
     }
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for (site, q, p) in parsed_queries(cx) {
-            let Some(interval) = rollouts::interval(site.metric).filter(|&i| i > 0) else { continue };
+            let Some(interval) = rollouts::interval(site.metric).filter(|&i| i > 0) else {
+                continue;
+            };
             let window = query::windows(&p.expr)
                 .into_iter()
                 .filter(|(n, _)| !p.span(n).is_some_and(|s| q.span_templated(s)))
@@ -57,7 +59,10 @@ mod tests {
     #[test]
     fn flags_overlapping_measurements() {
         let r = CorrelatedMeasurements;
-        assert_eq!(lines(&r, "correlated-measurements/flagged.yaml"), vec![(8, 17)]);
+        assert_eq!(
+            lines(&r, "correlated-measurements/flagged.yaml"),
+            vec![(8, 17)]
+        );
         assert!(lines(&r, "correlated-measurements/clean.yaml").is_empty());
     }
 }

@@ -35,13 +35,24 @@ impl Rule for DivisionWithoutZeroGuard {
                 if b.op.to_string() != "/" || !has_rate(&b.rhs) || guarded(&b.rhs) {
                     return;
                 }
-                if up.iter().any(|a| matches!(a, Expr::Binary(x) if x.op.to_string() == "or")) {
+                if up
+                    .iter()
+                    .any(|a| matches!(a, Expr::Binary(x) if x.op.to_string() == "or"))
+                {
                     return;
                 }
-                let message = "denominator is 0 at zero traffic and the division is NaN; add `> 0`, \
+                let message =
+                    "denominator is 0 at zero traffic and the division is NaN; add `> 0`, \
                                `clamp_min` or an `or` fallback"
-                    .to_string();
-                out.push(at_node(self, &site, &q, &p, denominator_node(&b.rhs), message));
+                        .to_string();
+                out.push(at_node(
+                    self,
+                    &site,
+                    &q,
+                    &p,
+                    denominator_node(&b.rhs),
+                    message,
+                ));
             });
         }
     }
@@ -80,7 +91,10 @@ mod tests {
     #[test]
     fn flags_unguarded_rate_denominators() {
         let r = DivisionWithoutZeroGuard;
-        assert_eq!(lines(&r, "division-without-zero-guard/flagged.yaml"), vec![(10, 48), (17, 13)]);
+        assert_eq!(
+            lines(&r, "division-without-zero-guard/flagged.yaml"),
+            vec![(10, 48), (17, 13)]
+        );
         assert!(lines(&r, "division-without-zero-guard/clean.yaml").is_empty());
     }
 }

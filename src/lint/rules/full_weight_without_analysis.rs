@@ -28,8 +28,13 @@ impl Rule for FullWeightWithoutAnalysis {
     }
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for r in &cx.manifests.rollouts {
-            let Some(c) = &r.strategy.canary else { continue };
-            let background = c.analysis.as_ref().map(|b| usize::try_from(b.starting_step.unwrap_or(0)).unwrap_or(0));
+            let Some(c) = &r.strategy.canary else {
+                continue;
+            };
+            let background = c
+                .analysis
+                .as_ref()
+                .map(|b| usize::try_from(b.starting_step.unwrap_or(0)).unwrap_or(0));
             let mut analysed = false;
             let mut at: Option<Pos> = None;
             for (i, step) in c.steps.iter().enumerate() {
@@ -50,7 +55,10 @@ impl Rule for FullWeightWithoutAnalysis {
                 None => None,
             };
             if let Some(pos) = pos {
-                let message = format!("Rollout `{}` reaches 100% with no analysis before it", r.name);
+                let message = format!(
+                    "Rollout `{}` reaches 100% with no analysis before it",
+                    r.name
+                );
                 out.push(finding(self, &r.source.file, pos, None, message));
             }
         }
@@ -65,7 +73,10 @@ mod tests {
     #[test]
     fn flags_unanalysed_promotion() {
         let r = FullWeightWithoutAnalysis;
-        assert_eq!(lines(&r, "full-weight-without-analysis/flagged.yaml"), vec![(11, 11), (25, 11)]);
+        assert_eq!(
+            lines(&r, "full-weight-without-analysis/flagged.yaml"),
+            vec![(11, 11), (25, 11)]
+        );
         assert!(lines(&r, "full-weight-without-analysis/clean.yaml").is_empty());
     }
 }

@@ -34,10 +34,14 @@ impl Rule for HistogramQuantileDropsLe {
                 if c.func.name != "histogram_quantile" {
                     return;
                 }
-                let Some(arg) = c.args.args.get(1) else { return };
+                let Some(arg) = c.args.args.get(1) else {
+                    return;
+                };
                 query::walk(arg, &mut |n, _| {
                     if let Some(why) = drops_le(n) {
-                        let message = format!("this aggregation {why}, so histogram_quantile returns nothing");
+                        let message = format!(
+                            "this aggregation {why}, so histogram_quantile returns nothing"
+                        );
                         out.push(at_node(self, &site, &q, &p, n, message));
                     }
                 });
@@ -49,13 +53,20 @@ impl Rule for HistogramQuantileDropsLe {
 /// Why an aggregation node drops `le`, if it does.
 fn drops_le(e: &Expr) -> Option<&'static str> {
     let Expr::Aggregate(a) = e else { return None };
-    if matches!(a.op.to_string().as_str(), "topk" | "bottomk" | "limitk" | "limit_ratio") {
+    if matches!(
+        a.op.to_string().as_str(),
+        "topk" | "bottomk" | "limitk" | "limit_ratio"
+    ) {
         return None;
     }
     match &a.modifier {
         None => Some("has no `by (le)`"),
-        Some(LabelModifier::Include(l)) if !l.labels.iter().any(|x| x == "le") => Some("groups by labels without `le`"),
-        Some(LabelModifier::Exclude(l)) if l.labels.iter().any(|x| x == "le") => Some("aggregates `without (le)`"),
+        Some(LabelModifier::Include(l)) if !l.labels.iter().any(|x| x == "le") => {
+            Some("groups by labels without `le`")
+        }
+        Some(LabelModifier::Exclude(l)) if l.labels.iter().any(|x| x == "le") => {
+            Some("aggregates `without (le)`")
+        }
         _ => None,
     }
 }
@@ -68,7 +79,10 @@ mod tests {
     #[test]
     fn flags_aggregations_dropping_le() {
         let r = HistogramQuantileDropsLe;
-        assert_eq!(lines(&r, "histogram-quantile-drops-le/flagged.yaml"), vec![(10, 43), (16, 15), (20, 42)]);
+        assert_eq!(
+            lines(&r, "histogram-quantile-drops-le/flagged.yaml"),
+            vec![(10, 43), (16, 15), (20, 42)]
+        );
         assert!(lines(&r, "histogram-quantile-drops-le/clean.yaml").is_empty());
     }
 }

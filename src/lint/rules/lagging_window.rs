@@ -31,12 +31,16 @@ impl Rule for LaggingWindow {
     }
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for (site, q, p) in parsed_queries(cx) {
-            let Some(interval) = rollouts::interval(site.metric).filter(|&i| i > 0) else { continue };
+            let Some(interval) = rollouts::interval(site.metric).filter(|&i| i > 0) else {
+                continue;
+            };
             let longest = query::windows(&p.expr)
                 .into_iter()
                 .filter(|(n, _)| !p.span(n).is_some_and(|s| q.span_templated(s)))
                 .max_by_key(|(_, w)| *w);
-            let Some((node, window)) = longest else { continue };
+            let Some((node, window)) = longest else {
+                continue;
+            };
             if window >= LAG_FACTOR * interval {
                 let message = format!(
                     "range window {} is {}× the {} interval: each measurement reacts late to a failing canary",

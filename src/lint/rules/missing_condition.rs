@@ -27,7 +27,9 @@ impl Rule for MissingCondition {
     }
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for site in sites::sites(cx) {
-            if !matches!(site.metric.provider, Provider::Prometheus(_)) || !site.conditions().is_empty() {
+            if !matches!(site.metric.provider, Provider::Prometheus(_))
+                || !site.conditions().is_empty()
+            {
                 continue;
             }
             let message = format!(
@@ -47,7 +49,10 @@ mod tests {
     #[test]
     fn flags_metrics_without_conditions() {
         let r = MissingCondition;
-        assert_eq!(lines(&r, "missing-condition/flagged.yaml"), vec![(7, 13), (11, 13)]);
+        assert_eq!(
+            lines(&r, "missing-condition/flagged.yaml"),
+            vec![(7, 13), (11, 13)]
+        );
         assert!(lines(&r, "missing-condition/clean.yaml").is_empty());
     }
 }

@@ -4,29 +4,29 @@ use super::Rule;
 
 mod support;
 
+mod analysis_without_error_or_latency_metric;
+mod condition_always_or_never_true;
+mod condition_syntax_error;
+mod condition_truth_table;
+mod condition_type_error;
+mod correlated_measurements;
+mod division_without_zero_guard;
+mod full_weight_without_analysis;
+mod histogram_quantile_drops_le;
+mod lagging_window;
+mod missing_condition;
+mod multiple_series_read_as_first;
+mod pause_shorter_than_window;
 mod promql_syntax_error;
+mod query_empty_or_nan_in_data;
 mod rate_on_non_counter;
 mod rate_window_too_short;
-mod histogram_quantile_drops_le;
-mod division_without_zero_guard;
-mod multiple_series_read_as_first;
-mod condition_syntax_error;
-mod condition_type_error;
-mod vector_compared_as_scalar;
-mod unguarded_result_index;
-mod missing_condition;
-mod threshold_scale_mismatch;
-mod condition_always_or_never_true;
-mod condition_truth_table;
-mod whole_service_analysis;
-mod pause_shorter_than_window;
-mod lagging_window;
-mod correlated_measurements;
-mod analysis_without_error_or_latency_metric;
-mod full_weight_without_analysis;
 mod selector_matches_no_series;
-mod query_empty_or_nan_in_data;
 mod threshold_never_or_always_met;
+mod threshold_scale_mismatch;
+mod unguarded_result_index;
+mod vector_compared_as_scalar;
+mod whole_service_analysis;
 
 /// All rules, in code order.
 pub static RULES: &[&dyn Rule] = &[

@@ -39,7 +39,9 @@ impl Rule for MultipleSeriesReadAsFirst {
                 continue;
             }
             if let Some(node) = multi(&p.expr) {
-                let message = "this can return several series but the condition reads only `result[0]`".to_string();
+                let message =
+                    "this can return several series but the condition reads only `result[0]`"
+                        .to_string();
                 out.push(at_node(self, &site, &q, &p, node, message));
             }
         }
@@ -55,7 +57,9 @@ pub fn multi(e: &Expr) -> Option<&Expr> {
         Expr::Unary(x) => multi(&x.expr),
         Expr::Aggregate(a) => {
             let op = a.op.to_string();
-            let k_is_one = a.param.as_deref().is_some_and(|p| matches!(query::unparen(p), Expr::NumberLiteral(n) if n.val <= 1.0));
+            let k_is_one = a.param.as_deref().is_some_and(
+                |p| matches!(query::unparen(p), Expr::NumberLiteral(n) if n.val <= 1.0),
+            );
             if matches!(op.as_str(), "topk" | "bottomk" | "limitk") {
                 return if k_is_one { multi(&a.expr) } else { Some(e) };
             }
@@ -76,7 +80,10 @@ pub fn multi(e: &Expr) -> Option<&Expr> {
             match op.as_str() {
                 "and" | "unless" => l,
                 "or" => l.or(r),
-                _ if l.is_none() || r.is_none() => l.or(r).filter(|_| scalarish(&b.lhs) || scalarish(&b.rhs)).or(l.and(r)),
+                _ if l.is_none() || r.is_none() => l
+                    .or(r)
+                    .filter(|_| scalarish(&b.lhs) || scalarish(&b.rhs))
+                    .or(l.and(r)),
                 _ => l.and(r),
             }
         }
@@ -96,7 +103,10 @@ mod tests {
     #[test]
     fn flags_multi_series_read_as_first() {
         let r = MultipleSeriesReadAsFirst;
-        assert_eq!(lines(&r, "multiple-series-read-as-first/flagged.yaml"), vec![(11, 18), (17, 18)]);
+        assert_eq!(
+            lines(&r, "multiple-series-read-as-first/flagged.yaml"),
+            vec![(11, 18), (17, 18)]
+        );
         assert!(lines(&r, "multiple-series-read-as-first/clean.yaml").is_empty());
     }
 }

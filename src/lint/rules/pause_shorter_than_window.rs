@@ -34,10 +34,16 @@ impl Rule for PauseShorterThanWindow {
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         let uses = rollouts::uses(cx);
         for r in &cx.manifests.rollouts {
-            let Some(c) = &r.strategy.canary else { continue };
+            let Some(c) = &r.strategy.canary else {
+                continue;
+            };
             for (i, step) in c.steps.iter().enumerate() {
-                let Some(CanaryStep::Pause { duration: Some(d) }) = step.action() else { continue };
-                let Some(pause) = d.duration().map(|d| d.millis()) else { continue };
+                let Some(CanaryStep::Pause { duration: Some(d) }) = step.action() else {
+                    continue;
+                };
+                let Some(pause) = d.duration().map(|d| d.millis()) else {
+                    continue;
+                };
                 for (what, need) in needs(r, &uses, i) {
                     if pause < need {
                         let message = format!(
@@ -61,17 +67,26 @@ fn needs(r: &Rollout, uses: &[Use], i: usize) -> Vec<(String, i64)> {
         match u.at {
             Where::Step(s) if s == i + 1 => {
                 if let Some(w) = u.flat.metrics.iter().filter_map(|m| u.window(m)).max() {
-                    out.push(("the range window of the next step's analysis".to_string(), w));
+                    out.push((
+                        "the range window of the next step's analysis".to_string(),
+                        w,
+                    ));
                 }
             }
             Where::Background(start) if start <= i => {
                 for m in &u.flat.metrics {
                     if let Some(w) = u.window(m) {
-                        out.push((format!("the range window of background metric `{}`", m.name), w));
+                        out.push((
+                            format!("the range window of background metric `{}`", m.name),
+                            w,
+                        ));
                     }
                     let count = m.count.as_ref().map_or(0, |c| c.int_value());
                     if let Some(iv) = rollouts::interval(m).filter(|_| count > 0) {
-                        out.push((format!("interval × count of background metric `{}`", m.name), iv * count));
+                        out.push((
+                            format!("interval × count of background metric `{}`", m.name),
+                            iv * count,
+                        ));
                     }
                 }
             }
@@ -89,7 +104,10 @@ mod tests {
     #[test]
     fn flags_short_pauses() {
         let r = PauseShorterThanWindow;
-        assert_eq!(lines(&r, "pause-shorter-than-window/flagged.yaml"), vec![(10, 11), (31, 11)]);
+        assert_eq!(
+            lines(&r, "pause-shorter-than-window/flagged.yaml"),
+            vec![(10, 11), (31, 11)]
+        );
         assert!(lines(&r, "pause-shorter-than-window/clean.yaml").is_empty());
     }
 }

@@ -46,14 +46,19 @@ fn error_span(text: &str, err: &str) -> (usize, usize) {
         return unmatched(text, false).map_or(whole, |i| (i, i + 1));
     }
     if err.contains("unterminated quoted string") {
-        return text.find(['"', '\'', '`']).map_or(whole, |i| (i, text.len()));
+        return text
+            .find(['"', '\'', '`'])
+            .map_or(whole, |i| (i, text.len()));
     }
     let quoted = err
         .split('\'')
         .nth(1)
         .filter(|_| err.matches('\'').count() >= 2)
         .or_else(|| err.rsplit(": ").next().filter(|s| !s.contains(' ')));
-    match quoted.filter(|s| !s.is_empty()).and_then(|s| text.find(s).map(|i| (i, i + s.len()))) {
+    match quoted
+        .filter(|s| !s.is_empty())
+        .and_then(|s| text.find(s).map(|i| (i, i + s.len())))
+    {
         Some(span) => span,
         None => whole,
     }

@@ -49,7 +49,9 @@ impl Rule for QueryEmptyOrNanInData {
                 };
                 bad.push((t, what));
             }
-            let Some(&(t, what)) = bad.first() else { continue };
+            let Some(&(t, what)) = bad.first() else {
+                continue;
+            };
             let message = format!(
                 "the query is {what} at {} ({} of {} evaluations are empty or NaN)",
                 t,
@@ -71,7 +73,10 @@ mod tests {
     fn flags_empty_or_nan_results() {
         let r = QueryEmptyOrNanInData;
         let store = recording();
-        assert_eq!(lines_with(&r, "query-empty-or-nan-in-data/flagged.yaml", &store), vec![(12, 18)]);
+        assert_eq!(
+            lines_with(&r, "query-empty-or-nan-in-data/flagged.yaml", &store),
+            vec![(12, 18)]
+        );
         assert!(lines_with(&r, "query-empty-or-nan-in-data/clean.yaml", &store).is_empty());
         let f = run_with(&r, "query-empty-or-nan-in-data/flagged.yaml", Some(&store));
         assert_eq!(

@@ -36,7 +36,9 @@ impl Rule for RateOnNonCounter {
                 if !matches!(c.func.name, "rate" | "irate" | "increase") {
                     return;
                 }
-                let Some(arg) = c.args.args.first() else { return };
+                let Some(arg) = c.args.args.first() else {
+                    return;
+                };
                 let message = match query::unparen(arg) {
                     Expr::MatrixSelector(m) => match m.vs.name.as_deref() {
                         Some(n) if !COUNTER_SUFFIXES.iter().any(|s| n.ends_with(s)) => format!(
@@ -65,7 +67,10 @@ mod tests {
     #[test]
     fn flags_gauges_and_aggregations() {
         let r = RateOnNonCounter;
-        assert_eq!(lines(&r, "rate-on-non-counter/flagged.yaml"), vec![(10, 18), (16, 15)]);
+        assert_eq!(
+            lines(&r, "rate-on-non-counter/flagged.yaml"),
+            vec![(10, 18), (16, 15)]
+        );
         assert!(lines(&r, "rate-on-non-counter/clean.yaml").is_empty());
     }
 }

@@ -29,7 +29,11 @@ impl Rule for RateWindowTooShort {
          sum(rate(http_requests_total[5m]))\n```\n"
     }
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
-        let min = cx.options.scrape_interval.millis().saturating_mul(cx.options.window_factor);
+        let min = cx
+            .options
+            .scrape_interval
+            .millis()
+            .saturating_mul(cx.options.window_factor);
         for (site, q, p) in parsed_queries(cx) {
             for (node, window) in query::windows(&p.expr) {
                 let templated = p.span(node).is_some_and(|s| q.span_templated(s));
@@ -57,7 +61,10 @@ mod tests {
     #[test]
     fn flags_short_windows() {
         let r = RateWindowTooShort;
-        assert_eq!(lines(&r, "rate-window-too-short/flagged.yaml"), vec![(10, 27), (15, 52)]);
+        assert_eq!(
+            lines(&r, "rate-window-too-short/flagged.yaml"),
+            vec![(10, 27), (15, 52)]
+        );
         assert!(lines(&r, "rate-window-too-short/clean.yaml").is_empty());
     }
 }

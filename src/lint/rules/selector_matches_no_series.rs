@@ -57,7 +57,10 @@ mod tests {
     fn flags_selectors_without_series() {
         let r = SelectorMatchesNoSeries;
         let store = recording();
-        assert_eq!(lines_with(&r, "selector-matches-no-series/flagged.yaml", &store), vec![(13, 24), (14, 24)]);
+        assert_eq!(
+            lines_with(&r, "selector-matches-no-series/flagged.yaml", &store),
+            vec![(13, 24), (14, 24)]
+        );
         assert!(lines_with(&r, "selector-matches-no-series/clean.yaml", &store).is_empty());
     }
 }

@@ -33,7 +33,9 @@ impl Rule for ThresholdNeverOrAlwaysMet {
         let engine = Engine::default();
         for (site, q, p) in parsed_queries(cx) {
             let conds = conditions::conds(&site);
-            let Some(c) = conds.iter().find(|c| c.kind == "successCondition") else { continue };
+            let Some(c) = conds.iter().find(|c| c.kind == "successCondition") else {
+                continue;
+            };
             if q.placeholder_used || c.field.placeholder_used {
                 continue;
             }
@@ -41,7 +43,9 @@ impl Rule for ThresholdNeverOrAlwaysMet {
             let window = query::longest_window(&p.expr).unwrap_or(0);
             let (mut met, mut total) = (0, 0);
             for t in data::times(store, rollouts::interval(site.metric), window) {
-                let Some(r) = data::result_at(&engine, store, &q.text, t) else { continue };
+                let Some(r) = data::result_at(&engine, store, &q.text, t) else {
+                    continue;
+                };
                 if condition::check(program, condition::ResultType::of(Some(&r))).is_err() {
                     continue;
                 }
@@ -54,8 +58,16 @@ impl Rule for ThresholdNeverOrAlwaysMet {
                 continue;
             }
             let how = if met == 0 { "never" } else { "always" };
-            let message = format!("successCondition is {how} met over the recorded data ({met} of {total} evaluations)");
-            out.push(at_span(self, &site, &c.field, (0, c.field.text.trim_end().len().max(1)), message));
+            let message = format!(
+                "successCondition is {how} met over the recorded data ({met} of {total} evaluations)"
+            );
+            out.push(at_span(
+                self,
+                &site,
+                &c.field,
+                (0, c.field.text.trim_end().len().max(1)),
+                message,
+            ));
         }
     }
 }
@@ -69,7 +81,10 @@ mod tests {
     fn flags_thresholds_the_data_never_or_always_meets() {
         let r = ThresholdNeverOrAlwaysMet;
         let store = recording();
-        assert_eq!(lines_with(&r, "threshold-never-or-always-met/flagged.yaml", &store), vec![(9, 25)]);
+        assert_eq!(
+            lines_with(&r, "threshold-never-or-always-met/flagged.yaml", &store),
+            vec![(9, 25)]
+        );
         assert!(lines_with(&r, "threshold-never-or-always-met/clean.yaml", &store).is_empty());
     }
 }

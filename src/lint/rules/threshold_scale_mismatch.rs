@@ -37,7 +37,9 @@ impl Rule for ThresholdScaleMismatch {
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for site in sites::sites(cx) {
             let Some(q) = site.query() else { continue };
-            let Ok(p) = query::parse(&q.text) else { continue };
+            let Ok(p) = query::parse(&q.text) else {
+                continue;
+            };
             let scale = scale(&p.expr);
             if scale == Scale::Other {
                 continue;
@@ -70,7 +72,8 @@ fn scale(e: &Expr) -> Scale {
     query::walk(e, &mut |n, _| {
         let Expr::Binary(b) = n else { return };
         let op = b.op.to_string();
-        let is_100 = |x: &Expr| matches!(query::unparen(x), Expr::NumberLiteral(l) if l.val == 100.0);
+        let is_100 =
+            |x: &Expr| matches!(query::unparen(x), Expr::NumberLiteral(l) if l.val == 100.0);
         if op == "*" && (is_100(&b.lhs) || is_100(&b.rhs)) {
             percent = true;
         }
@@ -103,7 +106,8 @@ fn average(num: &Expr, den: &Expr) -> bool {
         });
         v
     };
-    names(num).iter().any(|n| n.ends_with("_sum")) && names(den).iter().any(|n| n.ends_with("_count"))
+    names(num).iter().any(|n| n.ends_with("_sum"))
+        && names(den).iter().any(|n| n.ends_with("_count"))
 }
 
 #[cfg(test)]
@@ -114,7 +118,10 @@ mod tests {
     #[test]
     fn flags_scale_mismatches() {
         let r = ThresholdScaleMismatch;
-        assert_eq!(lines(&r, "threshold-scale-mismatch/flagged.yaml"), vec![(8, 45), (13, 44)]);
+        assert_eq!(
+            lines(&r, "threshold-scale-mismatch/flagged.yaml"),
+            vec![(8, 45), (13, 44)]
+        );
         assert!(lines(&r, "threshold-scale-mismatch/clean.yaml").is_empty());
     }
 }

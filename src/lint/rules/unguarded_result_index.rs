@@ -28,7 +28,7 @@ impl Rule for UnguardedResultIndex {
     }
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for site in sites::sites(cx) {
-            if conditions::result_type(&site) != ResultType::List {
+            if conditions::result_type(&site) != Some(ResultType::List) {
                 continue;
             }
             for c in conditions::conds(&site) {
@@ -56,7 +56,10 @@ mod tests {
     #[test]
     fn flags_unguarded_indexes() {
         let r = UnguardedResultIndex;
-        assert_eq!(lines(&r, "unguarded-result-index/flagged.yaml"), vec![(8, 25), (14, 9)]);
+        assert_eq!(
+            lines(&r, "unguarded-result-index/flagged.yaml"),
+            vec![(8, 25), (14, 9)]
+        );
         assert!(lines(&r, "unguarded-result-index/clean.yaml").is_empty());
     }
 }

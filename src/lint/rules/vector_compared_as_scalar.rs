@@ -28,7 +28,7 @@ impl Rule for VectorComparedAsScalar {
     }
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for site in sites::sites(cx) {
-            if conditions::result_type(&site) != ResultType::List {
+            if conditions::result_type(&site) != Some(ResultType::List) {
                 continue;
             }
             for c in conditions::conds(&site) {
@@ -53,7 +53,10 @@ mod tests {
     #[test]
     fn flags_vector_compared_as_scalar() {
         let r = VectorComparedAsScalar;
-        assert_eq!(lines(&r, "vector-compared-as-scalar/flagged.yaml"), vec![(8, 25), (13, 44)]);
+        assert_eq!(
+            lines(&r, "vector-compared-as-scalar/flagged.yaml"),
+            vec![(8, 25), (13, 44)]
+        );
         assert!(lines(&r, "vector-compared-as-scalar/clean.yaml").is_empty());
     }
 }

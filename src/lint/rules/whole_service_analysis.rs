@@ -8,7 +8,9 @@ use promql_parser::parser::Expr;
 pub struct WholeServiceAnalysis;
 
 /// Words that mark a label, label value or arg as identifying the canary.
-const CANARY_WORDS: &[&str] = &["canary", "version", "hash", "revision", "preview", "track", "pod", "rollout", "release"];
+const CANARY_WORDS: &[&str] = &[
+    "canary", "version", "hash", "revision", "preview", "track", "pod", "rollout", "release",
+];
 
 impl Rule for WholeServiceAnalysis {
     fn code(&self) -> &'static str {
@@ -45,9 +47,12 @@ impl Rule for WholeServiceAnalysis {
                     _ => return,
                 };
                 first.get_or_insert(e);
-                specific |= vs.matchers.matchers.iter().chain(vs.matchers.or_matchers.iter().flatten()).any(|m| {
-                    canary_word(&m.name) || canary_word(&m.value)
-                });
+                specific |= vs
+                    .matchers
+                    .matchers
+                    .iter()
+                    .chain(vs.matchers.or_matchers.iter().flatten())
+                    .any(|m| canary_word(&m.name) || canary_word(&m.value));
             });
             if let (Some(node), false) = (first, specific) {
                 let message = "no selector is specific to the canary (no canary/version/pod-template-hash matcher or arg): canary regressions drown in stable traffic".to_string();
@@ -64,7 +69,9 @@ fn canary_word(s: &str) -> bool {
 
 /// Whether the text uses `{{args.x}}` with a canary word in `x`.
 fn canary_arg(text: &str) -> bool {
-    text.split("{{").skip(1).any(|t| t.split("}}").next().is_some_and(canary_word))
+    text.split("{{")
+        .skip(1)
+        .any(|t| t.split("}}").next().is_some_and(canary_word))
 }
 
 #[cfg(test)]
@@ -75,7 +82,10 @@ mod tests {
     #[test]
     fn flags_whole_service_queries() {
         let r = WholeServiceAnalysis;
-        assert_eq!(lines(&r, "whole-service-analysis/flagged.yaml"), vec![(12, 22)]);
+        assert_eq!(
+            lines(&r, "whole-service-analysis/flagged.yaml"),
+            vec![(12, 22)]
+        );
         assert!(lines(&r, "whole-service-analysis/clean.yaml").is_empty());
     }
 }

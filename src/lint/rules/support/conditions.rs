@@ -4,7 +4,9 @@
 //! Depends on `analysis::condition` and `support::{query, sites}`.
 
 use super::sites::{Field, Site};
-use crate::analysis::condition::{self, BinaryOp, ConditionError, Expr, ExprKind, Program, ResultType, Span};
+use crate::analysis::condition::{
+    self, BinaryOp, ConditionError, Expr, ExprKind, Program, ResultType, Span,
+};
 
 /// One parsed condition of a metric.
 pub struct Cond {
@@ -20,16 +22,22 @@ pub fn conds(site: &Site) -> Vec<Cond> {
         .into_iter()
         .map(|(kind, field)| {
             let program = condition::parse(&field.text);
-            Cond { kind, field, program }
+            Cond {
+                kind,
+                field,
+                program,
+            }
         })
         .collect()
 }
 
-/// What `result` is for this metric: a float for a scalar-valued query, else a list.
-pub fn result_type(site: &Site) -> ResultType {
-    match site.query().and_then(|q| super::query::parse(&q.text).ok()) {
-        Some(p) if p.is_scalar() => ResultType::Scalar,
-        _ => ResultType::List,
+/// What `result` is for a Prometheus metric: a float for a scalar-valued query, else a list.
+/// `None` for other providers, whose results can be any JSON value.
+pub fn result_type(site: &Site) -> Option<ResultType> {
+    let q = site.query()?;
+    match super::query::parse(&q.text) {
+        Ok(p) if p.is_scalar() => Some(ResultType::Scalar),
+        _ => Some(ResultType::List),
     }
 }
 
@@ -62,10 +70,16 @@ pub fn result_indexes(e: &Expr) -> Vec<Span> {
 pub fn guards_empty(e: &Expr) -> bool {
     nodes(e).into_iter().any(|n| match &n.kind {
         ExprKind::Call { name, args } => {
-            matches!(name.as_str(), "len" | "isNil" | "count") && args.first().is_some_and(is_result)
+            matches!(name.as_str(), "len" | "isNil" | "count")
+                && args.first().is_some_and(is_result)
         }
-        ExprKind::Binary { op: BinaryOp::Eq | BinaryOp::Ne, left, right } => {
-            (is_result(left) && right.kind == ExprKind::Nil) || (is_result(right) && left.kind == ExprKind::Nil)
+        ExprKind::Binary {
+            op: BinaryOp::Eq | BinaryOp::Ne,
+            left,
+            right,
+        } => {
+            (is_result(left) && right.kind == ExprKind::Nil)
+                || (is_result(right) && left.kind == ExprKind::Nil)
         }
         _ => false,
     })
@@ -86,11 +100,13 @@ pub fn thresholds(e: &Expr) -> Vec<(&Expr, &Expr, f64)> {
     nodes(e)
         .into_iter()
         .filter_map(|n| match &n.kind {
-            ExprKind::Binary { op, left, right } if op.is_comparison() => match (number(left), number(right)) {
-                (None, Some(v)) => Some((n, &**left, v)),
-                (Some(v), None) => Some((n, &**right, v)),
-                _ => None,
-            },
+            ExprKind::Binary { op, left, right } if op.is_comparison() => {
+                match (number(left), number(right)) {
+                    (None, Some(v)) => Some((n, &**left, v)),
+                    (Some(v), None) => Some((n, &**right, v)),
+                    _ => None,
+                }
+            }
             _ => None,
         })
         .collect()
@@ -110,7 +126,11 @@ pub fn vector_compared(e: &Expr) -> Option<Span> {
 }
 
 /// The phase of a measurement with `result`, given rendered condition texts.
-pub fn phase_of(success: &str, failure: &str, result: Option<&crate::analysis::ResultValue>) -> crate::analysis::Phase {
+pub fn phase_of(
+    success: &str,
+    failure: &str,
+    result: Option<&crate::analysis::ResultValue>,
+) -> crate::analysis::Phase {
     condition::measurement_phase(success, failure, result).0
 }
 

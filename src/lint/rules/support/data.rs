@@ -13,7 +13,9 @@ const MAX_EVALUATIONS: i64 = 2000;
 
 /// Times every `step_ms` (or 1m) across the store's range, starting one `window_ms` in.
 pub fn times(store: &Store, step_ms: Option<i64>, window_ms: i64) -> Vec<Timestamp> {
-    let Some((start, end)) = store.time_range() else { return Vec::new() };
+    let Some((start, end)) = store.time_range() else {
+        return Vec::new();
+    };
     let first = start.saturating_add(window_ms.max(0)).min(end);
     let mut step = step_ms.filter(|&s| s > 0).unwrap_or(60_000);
     let span = end.saturating_sub(first);
@@ -45,14 +47,21 @@ pub fn result_at(engine: &Engine, store: &Store, query: &str, t: Timestamp) -> O
 /// Whether any series in the store matches the selector (name and every matcher).
 pub fn matches_any(store: &Store, vs: &VectorSelector) -> bool {
     store.series().iter().any(|s| {
-        let name_ok = vs.name.as_deref().is_none_or(|n| s.labels.metric_name() == Some(n));
+        let name_ok = vs
+            .name
+            .as_deref()
+            .is_none_or(|n| s.labels.metric_name() == Some(n));
         name_ok
-            && vs.matchers.matchers.iter().all(|m| m.is_match(s.labels.get(&m.name).unwrap_or("")))
+            && vs
+                .matchers
+                .matchers
+                .iter()
+                .all(|m| m.is_match(s.labels.get(&m.name).unwrap_or("")))
             && (vs.matchers.or_matchers.is_empty()
-                || vs
-                    .matchers
-                    .or_matchers
-                    .iter()
-                    .any(|group| group.iter().all(|m| m.is_match(s.labels.get(&m.name).unwrap_or("")))))
+                || vs.matchers.or_matchers.iter().any(|group| {
+                    group
+                        .iter()
+                        .all(|m| m.is_match(s.labels.get(&m.name).unwrap_or("")))
+                }))
     })
 }

@@ -16,7 +16,13 @@ use crate::lint::{Finding, Rule};
 use crate::manifest::Pos;
 
 /// A finding of `rule` at `start` (to `end` when known).
-pub fn finding(rule: &dyn Rule, file: &str, start: Pos, end: Option<Pos>, message: String) -> Finding {
+pub fn finding(
+    rule: &dyn Rule,
+    file: &str,
+    start: Pos,
+    end: Option<Pos>,
+    message: String,
+) -> Finding {
     Finding {
         code: rule.code(),
         name: rule.name(),
@@ -48,7 +54,9 @@ pub fn at_span(
 }
 
 /// Every metric with a Prometheus query that parses: (site, rendered query, parsed query).
-pub fn parsed_queries<'a>(cx: &'a crate::lint::LintContext) -> Vec<(sites::Site<'a>, sites::Field, query::Parsed)> {
+pub fn parsed_queries<'a>(
+    cx: &'a crate::lint::LintContext,
+) -> Vec<(sites::Site<'a>, sites::Field, query::Parsed)> {
     sites::sites(cx)
         .into_iter()
         .filter_map(|site| {
@@ -68,6 +76,8 @@ pub fn at_node(
     node: &promql_parser::parser::Expr,
     message: String,
 ) -> Finding {
-    let span = parsed.span(node).unwrap_or((0, field.text.trim_end().len().max(1)));
+    let span = parsed
+        .span(node)
+        .unwrap_or((0, field.text.trim_end().len().max(1)));
     at_span(rule, site, field, span, message)
 }

@@ -31,8 +31,16 @@ pub fn scalar_pos(source: &str, at: Pos, value: &str, offset: usize) -> Pos {
     if wanted >= total && total > 0 {
         // The end of the value: just after its last character.
         let last = value.trim_end();
-        let p = scalar_pos(source, at, value, last.len() - last.chars().last().map_or(0, char::len_utf8));
-        return Pos { line: p.line, column: p.column + 1 };
+        let p = scalar_pos(
+            source,
+            at,
+            value,
+            last.len() - last.chars().last().map_or(0, char::len_utf8),
+        );
+        return Pos {
+            line: p.line,
+            column: p.column + 1,
+        };
     }
     let rest = &source[start..];
     let (style, skip) = match rest.chars().next() {
@@ -52,7 +60,9 @@ pub fn scalar_pos(source: &str, at: Pos, value: &str, offset: usize) -> Pos {
             }
             count += 1;
             let escaped = (style == Style::Double && c == '\\')
-                || (style == Style::Single && c == '\'' && chars.peek().is_some_and(|p| p.1 == '\''));
+                || (style == Style::Single
+                    && c == '\''
+                    && chars.peek().is_some_and(|p| p.1 == '\''));
             if escaped {
                 chars.next();
                 column += 1;
@@ -97,7 +107,10 @@ mod tests {
         let src = "q: \"a{j=\\\"v\\\"} b\"\n";
         assert_eq!(scalar_pos(src, p(1, 4), "a{j=\"v\"} b", 9), p(1, 16));
         let src = "q: |\n  sum(\n    rate(x[1m])\n  )\n";
-        assert_eq!(scalar_pos(src, p(1, 4), "sum(\n  rate(x[1m])\n)\n", 7), p(3, 5));
+        assert_eq!(
+            scalar_pos(src, p(1, 4), "sum(\n  rate(x[1m])\n)\n", 7),
+            p(3, 5)
+        );
         let src = "q: >-\n  a\n  b\n";
         assert_eq!(scalar_pos(src, p(1, 4), "a b", 2), p(3, 3));
     }

@@ -6,7 +6,9 @@
 use super::query;
 use super::sites::Field;
 use crate::lint::LintContext;
-use crate::manifest::{Argument, FlatAnalysis, Metric, Provider, Rollout, RolloutAnalysis, flatten, resolve_args};
+use crate::manifest::{
+    Argument, FlatAnalysis, Metric, Provider, Rollout, RolloutAnalysis, flatten, resolve_args,
+};
 
 /// Where a Rollout runs an analysis.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,7 +25,6 @@ pub enum Where {
 pub struct Use<'a> {
     pub rollout: &'a Rollout,
     pub at: Where,
-    pub analysis: &'a RolloutAnalysis,
     pub flat: FlatAnalysis,
     /// Template args merged with the Rollout's (values `None` when from `valueFrom`).
     pub args: Vec<Argument>,
@@ -33,7 +34,9 @@ impl Use<'_> {
     /// The query of a metric with args substituted (placeholder `ARG` for unknown values).
     pub fn query(&self, m: &Metric) -> Option<Field> {
         match &m.provider {
-            Provider::Prometheus(p) => Some(Field::render(&p.query, m.spans.query, &self.args, "ARG")),
+            Provider::Prometheus(p) => {
+                Some(Field::render(&p.query, m.spans.query, &self.args, "ARG"))
+            }
             _ => None,
         }
     }
@@ -55,11 +58,18 @@ pub fn uses<'a>(cx: &'a LintContext) -> Vec<Use<'a>> {
     let mut out = Vec::new();
     for r in &cx.manifests.rollouts {
         let mut add = |at: Where, analysis: &'a RolloutAnalysis| {
-            let Ok(flat) = flatten(analysis, cx.manifests) else { return };
+            let Ok(flat) = flatten(analysis, cx.manifests) else {
+                return;
+            };
             let args = resolve_args(&flat.args, &analysis.args, &[])
                 .map(|a| a.args)
                 .unwrap_or_else(|_| flat.args.clone());
-            out.push(Use { rollout: r, at, analysis, flat, args });
+            out.push(Use {
+                rollout: r,
+                at,
+                flat,
+                args,
+            });
         };
         if let Some(c) = &r.strategy.canary {
             for (i, s) in c.steps.iter().enumerate() {

@@ -43,7 +43,11 @@ impl Field {
                     placeholder_used = true;
                     let in_range = original[..s].trim_end().ends_with('[')
                         || original[e..].trim_start().starts_with(']');
-                    if in_range && placeholder == "ARG" { "5m" } else { placeholder }
+                    if in_range && placeholder == "ARG" {
+                        "5m"
+                    } else {
+                        placeholder
+                    }
                 });
             subs.push((text.len(), value.len(), s, e - s));
             text.push_str(value);
@@ -59,14 +63,11 @@ impl Field {
         }
     }
 
-    /// Whether any `{{...}}` was substituted.
-    pub fn templated(&self) -> bool {
-        !self.subs.is_empty()
-    }
-
     /// Whether the rendered span overlaps a substituted tag.
     pub fn span_templated(&self, span: (usize, usize)) -> bool {
-        self.subs.iter().any(|&(rs, rl, _, _)| span.0 < rs + rl && rs < span.1)
+        self.subs
+            .iter()
+            .any(|&(rs, rl, _, _)| span.0 < rs + rl && rs < span.1)
     }
 
     /// Offset in the original text of a rendered offset.
@@ -121,8 +122,16 @@ impl<'a> Site<'a> {
     pub fn conditions(&self) -> Vec<(&'static str, Field)> {
         let m = self.metric;
         [
-            ("successCondition", &m.success_condition, m.spans.success_condition),
-            ("failureCondition", &m.failure_condition, m.spans.failure_condition),
+            (
+                "successCondition",
+                &m.success_condition,
+                m.spans.success_condition,
+            ),
+            (
+                "failureCondition",
+                &m.failure_condition,
+                m.spans.failure_condition,
+            ),
         ]
         .into_iter()
         .filter_map(|(k, c, p)| {

@@ -6,7 +6,9 @@ use crate::model::Store;
 use std::path::PathBuf;
 
 pub fn fixture(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/lint").join(rel)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/lint")
+        .join(rel)
 }
 
 /// Findings of `rule` on `fixtures/lint/<rel>`, with optional recorded data.
@@ -35,12 +37,18 @@ pub fn run_with(rule: &dyn Rule, rel: &str, data: Option<&Store>) -> Vec<Finding
 
 /// (line, column) of each finding of `rule` on a fixture.
 pub fn lines(rule: &dyn Rule, rel: &str) -> Vec<(u32, u32)> {
-    run_with(rule, rel, None).iter().map(|f| (f.line, f.column)).collect()
+    run_with(rule, rel, None)
+        .iter()
+        .map(|f| (f.line, f.column))
+        .collect()
 }
 
 /// (line, column) of each finding of `rule` on a fixture, with recorded data.
 pub fn lines_with(rule: &dyn Rule, rel: &str, store: &Store) -> Vec<(u32, u32)> {
-    run_with(rule, rel, Some(store)).iter().map(|f| (f.line, f.column)).collect()
+    run_with(rule, rel, Some(store))
+        .iter()
+        .map(|f| (f.line, f.column))
+        .collect()
 }
 
 /// A small recording, one sample every 15s for 30 minutes from t=0: `requests_total` and
@@ -49,8 +57,14 @@ pub fn lines_with(rule: &dyn Rule, rel: &str, store: &Store) -> Vec<(u32, u32)> 
 pub fn recording() -> Store {
     use crate::model::{Labels, StoreBuilder};
     let mut b = StoreBuilder::new();
-    let req = b.series_id(Labels::from_pairs([("__name__", "requests_total"), ("job", "api")]));
-    let err = b.series_id(Labels::from_pairs([("__name__", "errors_total"), ("job", "api")]));
+    let req = b.series_id(Labels::from_pairs([
+        ("__name__", "requests_total"),
+        ("job", "api"),
+    ]));
+    let err = b.series_id(Labels::from_pairs([
+        ("__name__", "errors_total"),
+        ("job", "api"),
+    ]));
     let (mut r, mut e) = (0.0, 0.0);
     for i in 0..=120 {
         let t = i * 15_000;

@@ -25,7 +25,12 @@ pub fn scan(text: &str) -> Tokens<'_> {
         let c = b[i];
         match c {
             b'"' | b'\'' | b'`' => i = skip_string(b, i),
-            b'#' => i = b[i..].iter().position(|&x| x == b'\n').map_or(b.len(), |p| i + p),
+            b'#' => {
+                i = b[i..]
+                    .iter()
+                    .position(|&x| x == b'\n')
+                    .map_or(b.len(), |p| i + p)
+            }
             b'{' => braces += 1,
             b'}' => braces = braces.saturating_sub(1),
             b'[' if braces == 0 => open_bracket = Some(i),
