@@ -77,3 +77,49 @@ pub fn recording() -> Store {
     }
     b.finish().expect("valid recording")
 }
+
+/// The PromQL, condition, hygiene, truth-table and `--data` rules (codes RS100 and up).
+fn my_rules() -> Vec<&'static dyn Rule> {
+    crate::lint::rules::RULES
+        .iter()
+        .copied()
+        .filter(|r| r.code()[2..].parse::<u32>().is_ok_and(|n| n >= 100))
+        .collect()
+}
+
+#[test]
+fn every_rule_has_a_code_a_pattern_name_docs_and_fixtures() {
+    let rules = my_rules();
+    assert_eq!(rules.len(), 23);
+    let store = recording();
+    for r in rules {
+        let name = r.name();
+        assert!(
+            name.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+                && !name.starts_with("no-")
+                && !name.starts_with("avoid-"),
+            "{name}"
+        );
+        for section in [
+            "## What it does",
+            "## Why is this bad?",
+            "## Example",
+            "## Use instead",
+        ] {
+            assert!(r.docs().contains(section), "{name} docs lack {section}");
+        }
+        assert_eq!(
+            crate::lint::rules::find(r.code()).map(|f| f.name()),
+            Some(name)
+        );
+        let flagged = run_with(r, &format!("{name}/flagged.yaml"), Some(&store));
+        assert!(!flagged.is_empty(), "{name}: flagged fixture not flagged");
+        assert!(
+            flagged
+                .iter()
+                .all(|f| f.code == r.code() && f.severity == r.default_severity())
+        );
+        let clean = run_with(r, &format!("{name}/clean.yaml"), Some(&store));
+        assert!(clean.is_empty(), "{name}: clean fixture flagged: {clean:?}");
+    }
+}
