@@ -123,3 +123,17 @@ fn every_rule_has_a_code_a_pattern_name_docs_and_fixtures() {
         assert!(clean.is_empty(), "{name}: clean fixture flagged: {clean:?}");
     }
 }
+
+#[test]
+fn every_rule_survives_odd_input() {
+    let store = recording();
+    let empty = crate::model::StoreBuilder::new()
+        .finish()
+        .expect("empty store");
+    for r in my_rules() {
+        for data in [None, Some(&store), Some(&empty)] {
+            let found = run_with(r, "robustness.yaml", data);
+            assert!(found.iter().all(|f| f.line > 0), "{}: {found:?}", r.code());
+        }
+    }
+}
