@@ -60,6 +60,9 @@ pub fn multi(e: &Expr) -> Option<&Expr> {
             let k_is_one = a.param.as_deref().is_some_and(
                 |p| matches!(query::unparen(p), Expr::NumberLiteral(n) if n.val <= 1.0),
             );
+            if op == "count_values" {
+                return Some(e);
+            }
             if matches!(op.as_str(), "topk" | "bottomk" | "limitk") {
                 return if k_is_one { multi(&a.expr) } else { Some(e) };
             }
@@ -71,7 +74,11 @@ pub fn multi(e: &Expr) -> Option<&Expr> {
         }
         Expr::Call(c) => match c.func.name {
             "vector" | "scalar" | "time" | "absent" | "absent_over_time" | "pi" => None,
-            "histogram_quantile" => c.args.args.get(1).and_then(|a| multi(a)),
+            // histogram_quantile consumes `le`: `sum by (le) (...)` under it is one series.
+            "histogram_quantile" => c.args.args.get(1).and_then(|a| match query::unparen(a) {
+                Expr::Aggregate(agg) if by_le_only(agg) => None,
+                other => multi(other),
+            }),
             _ => c.args.args.iter().find_map(|a| multi(a)),
         },
         Expr::Binary(b) => {
@@ -88,6 +95,10 @@ pub fn multi(e: &Expr) -> Option<&Expr> {
             }
         }
     }
+}
+
+fn by_le_only(a: &promql_parser::parser::AggregateExpr) -> bool {
+    matches!(&a.modifier, Some(LabelModifier::Include(l)) if l.labels.iter().all(|x| x == "le"))
 }
 
 fn scalarish(e: &Expr) -> bool {
