@@ -52,7 +52,10 @@ impl Rule for WholeServiceAnalysis {
                     .matchers
                     .iter()
                     .chain(vs.matchers.or_matchers.iter().flatten())
-                    .any(|m| canary_word(&m.name) || canary_word(&m.value));
+                    .any(|m| {
+                        let wildcard = matches!(m.value.as_str(), "" | ".*" | ".+");
+                        !wildcard && (canary_word(&m.name) || canary_word(&m.value))
+                    });
             });
             if let (Some(node), false) = (first, specific) {
                 let message = "no selector is specific to the canary (no canary/version/pod-template-hash matcher or arg): canary regressions drown in stable traffic".to_string();
