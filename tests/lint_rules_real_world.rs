@@ -3,7 +3,6 @@
 //! recorded data; prints the findings per rule as a sanity check against silence and noise.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use rollsim::lint::rules::RULES;
 use rollsim::lint::{LintContext, LintOptions};
@@ -14,21 +13,9 @@ mod common;
 
 #[test]
 fn every_rule_runs_over_the_real_world_corpus() {
-    let dir = common::shared_dir().join("real-world/files");
-    if !dir.is_dir() {
-        common::skip(
-            common::Needs::Shared,
-            &format!("{} not found", dir.display()),
-        );
+    let Some(repos) = common::real_world_repos() else {
         return;
-    }
-    let mut repos: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
-    for e in std::fs::read_dir(&dir).unwrap() {
-        let p = e.unwrap().path();
-        let name = p.file_name().unwrap().to_string_lossy().to_string();
-        let repo = name.splitn(3, "__").take(2).collect::<Vec<_>>().join("__");
-        repos.entry(repo).or_default().push(p);
-    }
+    };
     let options = LintOptions::default();
     let load = LoadOptions {
         unknown_fields: UnknownFields::Warn,

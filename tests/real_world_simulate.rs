@@ -3,7 +3,6 @@
 //! Rollout is replayed over a small recording in which every query finds data.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use rollsim::manifest::{LoadOptions, Manifests, UnknownFields, load_file_with};
 use rollsim::model::{Duration, Labels, StoreBuilder, Timestamp};
@@ -15,22 +14,9 @@ mod common;
 
 #[test]
 fn every_real_world_rollout_simulates() {
-    let dir = common::shared_dir().join("real-world/files");
-    if !dir.is_dir() {
-        common::skip(
-            common::Needs::Shared,
-            &format!("{} not found", dir.display()),
-        );
+    let Some(repos) = common::real_world_repos() else {
         return;
-    }
-    // Files are named `owner__repo__path`; group them by repository.
-    let mut repos: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
-    for e in std::fs::read_dir(&dir).unwrap() {
-        let p = e.unwrap().path();
-        let name = p.file_name().unwrap().to_string_lossy().to_string();
-        let repo = name.splitn(3, "__").take(2).collect::<Vec<_>>().join("__");
-        repos.entry(repo).or_default().push(p);
-    }
+    };
     let store = recording();
     let options = LoadOptions {
         unknown_fields: UnknownFields::Warn,

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)] // each test binary uses a subset
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -39,4 +40,29 @@ pub fn skip(needs: Needs, reason: &str) {
          SKIPPED: {reason}\n\
          !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
     );
+}
+
+/// The public manifests of `../shared/real-world/files`, grouped by repository (files are
+/// named `owner__repo__path`), or `None` after a loud skip when the folder is missing.
+pub fn real_world_repos() -> Option<BTreeMap<String, Vec<PathBuf>>> {
+    let dir = shared_dir().join("real-world/files");
+    if !dir.is_dir() {
+        skip(Needs::Shared, &format!("{} not found", dir.display()));
+        return None;
+    }
+    let mut repos: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+    for e in std::fs::read_dir(&dir).expect("the real-world folder is readable") {
+        let p = e.expect("a readable directory entry").path();
+        let name = p
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
+        let repo = name.splitn(3, "__").take(2).collect::<Vec<_>>().join("__");
+        repos.entry(repo).or_default().push(p);
+    }
+    for files in repos.values_mut() {
+        files.sort();
+    }
+    Some(repos)
 }
