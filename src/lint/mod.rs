@@ -5,10 +5,20 @@
 //! the registry. Depends on `manifest`, `analysis::condition` and the `promql-parser` crate
 //! (never on the evaluator's internals, except `--data` checks, which evaluate queries).
 
+pub mod analysis_refs;
+pub mod argo_metric;
+pub mod config;
 pub mod finding;
+pub mod locate;
+pub mod output;
 pub mod rules;
+pub mod run;
+pub mod select;
+pub mod suppress;
 
+pub use config::{LintConfig, LintConfigError};
 pub use finding::{Finding, Severity};
+pub use run::{LintError, LintReport, lint_paths};
 
 use crate::manifest::Manifests;
 use crate::model::{Duration, Store};
@@ -49,6 +59,15 @@ impl LintContext<'_> {
             .iter()
             .find(|(f, _)| f == file)
             .map(|(_, t)| t.as_str())
+    }
+
+    /// The position of the value at `path` (`spec.strategy.canary.steps[2].setWeight`) in the
+    /// document `source` points at, or the document's own position when the path is absent.
+    /// Parses the file again, so call it only when reporting a finding.
+    pub fn locate(&self, source: &crate::manifest::Source, path: &str) -> crate::manifest::Pos {
+        self.source(&source.file)
+            .and_then(|text| locate::locate(text, source.pos, path))
+            .unwrap_or(source.pos)
     }
 }
 
