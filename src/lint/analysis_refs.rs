@@ -3,8 +3,12 @@
 //!
 //! Depends on `manifest` only.
 
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::rc::Rc;
+
 use crate::manifest::{AnalysisTemplate, Manifests, Rollout, RolloutAnalysis, TemplateRef};
-use crate::manifest::{CanaryStep, TemplateKind};
+use crate::manifest::{Argument, CanaryStep, TemplateKind, flatten};
 
 /// Which kind of AnalysisRun the reference creates (SEMANTICS §1.6 `rollout-type`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,18 +34,34 @@ pub struct AnalysisRef<'a> {
     pub analysis: &'a RolloutAnalysis,
     /// Field path of the `RolloutAnalysis` inside the Rollout document.
     pub path: String,
+    /// The templates this Rollout can see (see [`scope_for`]).
+    pub scope: Rc<Cow<'a, Manifests>>,
+}
+
+impl AnalysisRef<'_> {
+    /// The manifests to resolve this reference's templates in.
+    pub fn manifests(&self) -> &Manifests {
+        &self.scope
+    }
 }
 
 /// Every analysis reference of every Rollout, in document order.
 pub fn analysis_refs(m: &Manifests) -> Vec<AnalysisRef<'_>> {
     let mut out = Vec::new();
+    let ambiguous = has_duplicate_names(m);
     for rollout in &m.rollouts {
+        let scope = Rc::new(if ambiguous {
+            Cow::Owned(scope_for(m, rollout))
+        } else {
+            Cow::Borrowed(m)
+        });
         let mut push = |kind, analysis, path: String| {
             out.push(AnalysisRef {
                 rollout,
                 kind,
                 analysis,
                 path,
+                scope: Rc::clone(&scope),
             })
         };
         if let Some(c) = &rollout.strategy.canary {
@@ -76,6 +96,58 @@ pub fn analysis_refs(m: &Manifests) -> Vec<AnalysisRef<'_>> {
     out
 }
 
+/// Whether two templates of the same kind share a name (several projects linted together).
+fn has_duplicate_names(m: &Manifests) -> bool {
+    [&m.analysis_templates, &m.cluster_analysis_templates]
+        .iter()
+        .any(|pool| {
+            let mut seen = HashSet::new();
+            pool.iter().any(|t| !seen.insert(t.name.as_str()))
+        })
+}
+
+/// The templates `rollout` can reference when names collide: namespaced templates in its
+/// namespace (or without one), those from the Rollout's own file first, so `flatten`'s
+/// first-match look-up finds the nearest one.
+pub fn scope_for(m: &Manifests, rollout: &Rollout) -> Manifests {
+    let near = |t: &&AnalysisTemplate| t.source.file == rollout.source.file;
+    let ordered = |pool: &[AnalysisTemplate], namespaced: bool| -> Vec<AnalysisTemplate> {
+        let visible: Vec<&AnalysisTemplate> = pool
+            .iter()
+            .filter(|t| {
+                !namespaced
+                    || t.namespace.is_none()
+                    || rollout.namespace.is_none()
+                    || t.namespace == rollout.namespace
+            })
+            .collect();
+        let (same, other): (Vec<_>, Vec<_>) = visible.into_iter().partition(near);
+        same.into_iter().chain(other).cloned().collect()
+    };
+    Manifests {
+        rollouts: Vec::new(),
+        analysis_templates: ordered(&m.analysis_templates, true),
+        cluster_analysis_templates: ordered(&m.cluster_analysis_templates, false),
+        warnings: Vec::new(),
+    }
+}
+
+/// A template's own metric names and args plus those of the templates it includes (when
+/// they are all found), as a run built from it alone would have.
+pub fn template_scope(t: &AnalysisTemplate, m: &Manifests) -> (Vec<String>, Vec<Argument>) {
+    let mut names: Vec<String> = t.spec.metrics.iter().map(|x| x.name.clone()).collect();
+    let mut args = t.spec.args.clone();
+    let nested = RolloutAnalysis {
+        templates: t.spec.templates.clone(),
+        ..RolloutAnalysis::default()
+    };
+    if let Ok(flat) = flatten(&nested, m) {
+        names.extend(flat.metrics.into_iter().map(|x| x.name));
+        args.extend(flat.args);
+    }
+    (names, args)
+}
+
 /// Every template, namespaced first, then cluster-scoped.
 pub fn all_templates(m: &Manifests) -> impl Iterator<Item = &AnalysisTemplate> {
     m.analysis_templates
@@ -91,17 +163,6 @@ pub fn find_template<'a>(m: &'a Manifests, r: &TemplateRef) -> Option<&'a Analys
         &m.analysis_templates
     };
     pool.iter().find(|t| t.name == r.template_name)
-}
-
-/// A reference to `t` itself, to flatten a template on its own.
-pub fn self_ref(t: &AnalysisTemplate) -> RolloutAnalysis {
-    RolloutAnalysis {
-        templates: vec![TemplateRef {
-            template_name: t.name.clone(),
-            cluster_scope: t.kind == TemplateKind::ClusterAnalysisTemplate,
-        }],
-        ..RolloutAnalysis::default()
-    }
 }
 
 /// Whether some Rollout in the linted files references `t` (directly).

@@ -2,7 +2,7 @@
 //! no metric, including the wildcard `*` (SEMANTICS §9.5).
 
 use crate::analysis::validate_dry_run;
-use crate::lint::analysis_refs::{all_templates, analysis_refs, self_ref};
+use crate::lint::analysis_refs::{all_templates, analysis_refs, template_scope};
 use crate::lint::{Finding, LintContext, Rule, Severity};
 use crate::manifest::{DryRun, Source, flatten};
 
@@ -23,14 +23,11 @@ impl Rule for DryRunRuleMatchesNothing {
     }
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for t in all_templates(cx.manifests) {
-            let names: Vec<String> = match flatten(&self_ref(t), cx.manifests) {
-                Ok(flat) => flat.metrics.into_iter().map(|m| m.name).collect(),
-                Err(_) => t.spec.metrics.iter().map(|m| m.name.clone()).collect(),
-            };
+            let (names, _) = template_scope(t, cx.manifests);
             self.check_rules(cx, &t.source, "spec", &t.spec.dry_run, &names, out);
         }
         for r in analysis_refs(cx.manifests) {
-            let Ok(flat) = flatten(r.analysis, cx.manifests) else {
+            let Ok(flat) = flatten(r.analysis, r.manifests()) else {
                 continue;
             };
             let names: Vec<String> = flat.metrics.into_iter().map(|m| m.name).collect();

@@ -38,7 +38,7 @@ impl Rule for DuplicateMetricName {
             }
         }
         for r in analysis_refs(cx.manifests) {
-            if let Err(e) = flatten(r.analysis, cx.manifests)
+            if let Err(e) = flatten(r.analysis, r.manifests())
                 && e.0.starts_with("two metrics have the same name")
             {
                 let pos = cx.locate(&r.rollout.source, &r.path);

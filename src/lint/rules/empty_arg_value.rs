@@ -31,7 +31,7 @@ impl Rule for EmptyArgValue {
         }
         for r in analysis_refs(cx.manifests) {
             // Args no template declares are dropped by the controller: not empty, unused.
-            let declared = flatten(r.analysis, cx.manifests).ok().map(|f| f.args);
+            let declared = flatten(r.analysis, r.manifests()).ok().map(|f| f.args);
             for (j, a) in r.analysis.args.iter().enumerate() {
                 let used = declared
                     .as_ref()

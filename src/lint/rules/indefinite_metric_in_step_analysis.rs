@@ -25,7 +25,7 @@ impl Rule for IndefiniteMetricInStepAnalysis {
             if !r.kind.must_terminate() {
                 continue;
             }
-            let Ok(flat) = flatten(r.analysis, cx.manifests) else {
+            let Ok(flat) = flatten(r.analysis, r.manifests()) else {
                 continue;
             };
             // Mirrors Argo: args without a default get a placeholder, whatever the Rollout
@@ -39,11 +39,10 @@ impl Rule for IndefiniteMetricInStepAnalysis {
                 })
                 .collect();
             for (kind, name) in &flat.templates {
+                let scope = r.manifests();
                 let pool = match kind {
-                    TemplateKind::AnalysisTemplate => &cx.manifests.analysis_templates,
-                    TemplateKind::ClusterAnalysisTemplate => {
-                        &cx.manifests.cluster_analysis_templates
-                    }
+                    TemplateKind::AnalysisTemplate => &scope.analysis_templates,
+                    TemplateKind::ClusterAnalysisTemplate => &scope.cluster_analysis_templates,
                 };
                 let Some(t) = pool.iter().find(|t| &t.name == name) else {
                     continue;

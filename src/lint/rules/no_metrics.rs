@@ -2,9 +2,9 @@
 //! it includes) are empty.
 
 use crate::analysis::validate_metrics;
-use crate::lint::analysis_refs::{all_templates, self_ref};
+use crate::lint::analysis_refs::all_templates;
 use crate::lint::{Finding, LintContext, Rule, Severity};
-use crate::manifest::flatten;
+use crate::manifest::{RolloutAnalysis, flatten};
 
 pub struct NoMetrics;
 
@@ -27,7 +27,11 @@ impl Rule for NoMetrics {
                 continue;
             }
             // Included templates may bring metrics; a missing one is RS011's finding.
-            let Ok(flat) = flatten(&self_ref(t), cx.manifests) else {
+            let nested = RolloutAnalysis {
+                templates: t.spec.templates.clone(),
+                ..RolloutAnalysis::default()
+            };
+            let Ok(flat) = flatten(&nested, cx.manifests) else {
                 continue;
             };
             if flat.metrics.is_empty() {

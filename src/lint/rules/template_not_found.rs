@@ -3,7 +3,7 @@
 
 use crate::lint::analysis_refs::{all_templates, analysis_refs, find_template};
 use crate::lint::{Finding, LintContext, Rule, Severity};
-use crate::manifest::{CanaryStep, RolloutAnalysis, Source, TemplateRef, flatten};
+use crate::manifest::{CanaryStep, Manifests, RolloutAnalysis, Source, TemplateRef, flatten};
 
 pub struct TemplateNotFound;
 
@@ -24,13 +24,13 @@ impl Rule for TemplateNotFound {
         for r in analysis_refs(cx.manifests) {
             for (k, tr) in r.analysis.templates.iter().enumerate() {
                 let path = format!("{}.templates[{k}].templateName", r.path);
-                self.check_ref(cx, &r.rollout.source, &path, tr, out);
+                self.check_ref(cx, r.manifests(), &r.rollout.source, &path, tr, out);
             }
         }
         for t in all_templates(cx.manifests) {
             for (k, tr) in t.spec.templates.iter().enumerate() {
                 let path = format!("spec.templates[{k}].templateName");
-                self.check_ref(cx, &t.source, &path, tr, out);
+                self.check_ref(cx, cx.manifests, &t.source, &path, tr, out);
             }
         }
         for rollout in &cx.manifests.rollouts {
@@ -50,7 +50,7 @@ impl Rule for TemplateNotFound {
                         let path = format!(
                             "spec.strategy.canary.steps[{i}].experiment.analyses[{j}].templateName"
                         );
-                        self.check_ref(cx, &rollout.source, &path, &tr, out);
+                        self.check_ref(cx, cx.manifests, &rollout.source, &path, &tr, out);
                     }
                 }
             }
@@ -62,12 +62,13 @@ impl TemplateNotFound {
     fn check_ref(
         &self,
         cx: &LintContext,
+        manifests: &Manifests,
         source: &Source,
         path: &str,
         tr: &TemplateRef,
         out: &mut Vec<Finding>,
     ) {
-        if find_template(cx.manifests, tr).is_some() {
+        if find_template(manifests, tr).is_some() {
             return;
         }
         // The controller's message for this one reference.
@@ -75,7 +76,7 @@ impl TemplateNotFound {
             templates: vec![tr.clone()],
             ..RolloutAnalysis::default()
         };
-        if let Err(e) = flatten(&one, cx.manifests) {
+        if let Err(e) = flatten(&one, manifests) {
             let pos = cx.locate(source, path);
             let message = format!("{e} in the linted files");
             out.push(Finding::new(self, &source.file, pos, message));

@@ -1,7 +1,7 @@
 //! RS009 unresolved-template-arg: a `{{args.x}}` the template does not declare, or a
 //! template argument without a default that the referencing Rollout does not supply.
 
-use crate::lint::analysis_refs::{all_templates, analysis_refs, self_ref};
+use crate::lint::analysis_refs::{all_templates, analysis_refs, template_scope};
 use crate::lint::{Finding, LintContext, Rule, Severity};
 use crate::manifest::{
     AnalysisTemplate, IntOrString, Metric, Node, Pos, Provider, Value, flatten, resolve_args,
@@ -27,7 +27,7 @@ impl Rule for UnresolvedTemplateArg {
             self.check_tags(cx, t, out);
         }
         for r in analysis_refs(cx.manifests) {
-            let Ok(flat) = flatten(r.analysis, cx.manifests) else {
+            let Ok(flat) = flatten(r.analysis, r.manifests()) else {
                 continue;
             };
             for a in &flat.args {
@@ -55,10 +55,8 @@ impl Rule for UnresolvedTemplateArg {
 impl UnresolvedTemplateArg {
     /// Every `{{tag}}` in the template's metrics that is not a declared `args.NAME`.
     fn check_tags(&self, cx: &LintContext, t: &AnalysisTemplate, out: &mut Vec<Finding>) {
-        let declared: Vec<String> = match flatten(&self_ref(t), cx.manifests) {
-            Ok(flat) => flat.args.into_iter().map(|a| a.name).collect(),
-            Err(_) => t.spec.args.iter().map(|a| a.name.clone()).collect(),
-        };
+        let (_, args) = template_scope(t, cx.manifests);
+        let declared: Vec<String> = args.into_iter().map(|a| a.name).collect();
         for m in &t.spec.metrics {
             for (text, pos) in fields(m) {
                 for tag in tags(&text) {
