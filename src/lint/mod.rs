@@ -65,9 +65,17 @@ impl LintContext<'_> {
     /// document `source` points at, or the document's own position when the path is absent.
     /// Parses the file again, so call it only when reporting a finding.
     pub fn locate(&self, source: &crate::manifest::Source, path: &str) -> crate::manifest::Pos {
+        self.try_locate(source, path).unwrap_or(source.pos)
+    }
+
+    /// As [`LintContext::locate`], `None` when the path is absent.
+    pub fn try_locate(
+        &self,
+        source: &crate::manifest::Source,
+        path: &str,
+    ) -> Option<crate::manifest::Pos> {
         self.source(&source.file)
             .and_then(|text| locate::locate(text, source.pos, path))
-            .unwrap_or(source.pos)
     }
 }
 

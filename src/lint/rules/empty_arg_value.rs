@@ -2,7 +2,7 @@
 
 use crate::lint::analysis_refs::{all_templates, analysis_refs};
 use crate::lint::{Finding, LintContext, Rule, Severity};
-use crate::manifest::{Argument, flatten};
+use crate::manifest::{Argument, Pos, Source, flatten};
 
 pub struct EmptyArgValue;
 
@@ -23,7 +23,7 @@ impl Rule for EmptyArgValue {
         for t in all_templates(cx.manifests) {
             for (j, a) in t.spec.args.iter().enumerate() {
                 if a.value.as_deref() == Some("") {
-                    let pos = cx.locate(&t.source, &format!("spec.args[{j}]"));
+                    let pos = arg_pos(cx, &t.source, &format!("spec.args[{j}]"));
                     let message = format!("argument `{}` defaults to an empty string", a.name);
                     out.push(Finding::new(self, &t.source.file, pos, message));
                 }
@@ -39,7 +39,7 @@ impl Rule for EmptyArgValue {
                 if !used || !empty(a) {
                     continue;
                 }
-                let pos = cx.locate(&r.rollout.source, &format!("{}.args[{j}]", r.path));
+                let pos = arg_pos(cx, &r.rollout.source, &format!("{}.args[{j}]", r.path));
                 let message = format!(
                     "argument `{}` resolves to an empty string (a Rollout argument without \
                      `value` or `valueFrom` overrides the template's default with \"\")",
@@ -49,6 +49,13 @@ impl Rule for EmptyArgValue {
             }
         }
     }
+}
+
+/// The arg's `value`, else its `name`, else the document.
+fn arg_pos(cx: &LintContext, source: &Source, path: &str) -> Pos {
+    cx.try_locate(source, &format!("{path}.value"))
+        .or_else(|| cx.try_locate(source, &format!("{path}.name")))
+        .unwrap_or(source.pos)
 }
 
 /// Mirrors Argo: a Rollout arg always gives a string, `""` when `value` is omitted.
