@@ -27,7 +27,8 @@ fn corpus() -> Option<PathBuf> {
 #[test]
 fn the_whole_folder_lints_with_helm_files_as_rs000() {
     let Some(dir) = corpus() else { return };
-    let report = lint_paths(&[dir.clone()], &LintConfig::default()).expect("folder exists");
+    let report =
+        lint_paths(std::slice::from_ref(&dir), &LintConfig::default()).expect("folder exists");
     assert_eq!(report.sources.len(), 74, "every file is read");
     let helm: Vec<_> = report
         .findings

@@ -112,7 +112,7 @@ mod tests {
             message: "bad".into(),
             file: "t.yaml".into(),
             line: 2,
-            column: 13,
+            column: 15,
             end_line: None,
             end_column: None,
         };
@@ -121,7 +121,7 @@ mod tests {
         let text = String::from_utf8(out).expect("utf-8");
         assert_eq!(
             text,
-            "error[RS006]: bad\n --> t.yaml:2:13\n  |\n2 |     interval: \"60\"\n  |             ^^^^ interval-without-unit\n  |\n"
+            "error[RS006]: bad\n --> t.yaml:2:15\n  |\n2 |     interval: \"60\"\n  |               ^^^^ interval-without-unit\n  |\n"
         );
     }
 }
