@@ -22,12 +22,20 @@ const CASES: &[(&str, &str, &[u32])] = &[
     ("empty-arg-value", "RS010", &[8, 31]),
     ("template-not-found", "RS011", &[14]),
     ("dry-run-rule-matches-nothing", "RS012", &[7, 8]),
+    ("retention-rule-matches-nothing", "RS013", &[9]),
     ("strategy-not-exactly-one", "RS020", &[9, 19]),
     ("step-not-exactly-one-action", "RS021", &[11, 13]),
     ("set-weight-out-of-range", "RS022", &[11, 12]),
     ("pause-duration-invalid", "RS023", &[12, 14]),
     ("starting-step-out-of-range", "RS024", &[13]),
     ("active-service-missing", "RS025", &[10, 22]),
+    ("max-surge-and-unavailable-zero", "RS026", &[10]),
+    (
+        "traffic-routing-option-without-router",
+        "RS027",
+        &[10, 11, 14],
+    ),
+    ("canary-service-same-as-stable", "RS028", &[11]),
 ];
 
 fn fixture(rule: &str, which: &str) -> PathBuf {

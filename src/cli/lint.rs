@@ -50,7 +50,15 @@ pub fn run(args: &LintArgs) -> Result<Exit, CliError> {
     let mut out = BufWriter::new(stdout.lock());
     write_report(&mut out, args.format, &report)?;
     out.flush()?;
-    Ok(if report.invalid_inputs() > 0 {
+    let invalid = report.invalid_inputs();
+    if invalid > 0 {
+        eprintln!(
+            "error: {invalid} file{} could not be loaded (RS000 invalid-manifest); \
+             the other files were linted",
+            if invalid == 1 { "" } else { "s" }
+        );
+    }
+    Ok(if invalid > 0 {
         Exit::InputRejected
     } else if report.fails(config.deny_warnings) {
         Exit::PolicyFailure

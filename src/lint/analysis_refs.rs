@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use std::rc::Rc;
 
 use crate::manifest::{AnalysisTemplate, Manifests, Rollout, RolloutAnalysis, TemplateRef};
-use crate::manifest::{Argument, CanaryStep, TemplateKind, flatten};
+use crate::manifest::{Argument, CanaryStep, flatten};
 
 /// Which kind of AnalysisRun the reference creates (SEMANTICS §1.6 `rollout-type`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,14 +163,4 @@ pub fn find_template<'a>(m: &'a Manifests, r: &TemplateRef) -> Option<&'a Analys
         &m.analysis_templates
     };
     pool.iter().find(|t| t.name == r.template_name)
-}
-
-/// Whether some Rollout in the linted files references `t` (directly).
-pub fn is_referenced(m: &Manifests, t: &AnalysisTemplate) -> bool {
-    analysis_refs(m).iter().any(|r| {
-        r.analysis.templates.iter().any(|tr| {
-            tr.template_name == t.name
-                && tr.cluster_scope == (t.kind == TemplateKind::ClusterAnalysisTemplate)
-        })
-    })
 }

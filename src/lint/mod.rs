@@ -91,3 +91,9 @@ pub trait Rule: Sync {
     /// Appends findings (with the rule's code, name and default severity).
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>);
 }
+
+impl std::fmt::Debug for dyn Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.code(), self.name())
+    }
+}

@@ -27,12 +27,6 @@ pub struct LintReport {
     pub sources: Vec<(String, String)>,
 }
 
-impl std::fmt::Debug for dyn Rule {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}", self.code(), self.name())
-    }
-}
-
 impl LintReport {
     /// Files that could not be loaded (`RS000` findings left after selection).
     pub fn invalid_inputs(&self) -> usize {

@@ -5,6 +5,7 @@
 use super::Rule;
 
 mod active_service_missing;
+mod canary_service_same_as_stable;
 mod count_limit_inconsistent;
 mod count_without_interval;
 mod dry_run_rule_matches_nothing;
@@ -13,14 +14,17 @@ mod empty_arg_value;
 mod indefinite_metric_in_step_analysis;
 mod interval_without_unit;
 mod invalid_manifest;
+mod max_surge_and_unavailable_zero;
 mod no_metrics;
 mod pause_duration_invalid;
 mod provider_not_exactly_one;
+mod retention_rule_matches_nothing;
 mod set_weight_out_of_range;
 mod starting_step_out_of_range;
 mod step_not_exactly_one_action;
 mod strategy_not_exactly_one;
 mod template_not_found;
+mod traffic_routing_option_without_router;
 mod unknown_field;
 mod unresolved_template_arg;
 
@@ -42,12 +46,16 @@ pub static RULES: &[&dyn Rule] = &[
     &empty_arg_value::EmptyArgValue,
     &template_not_found::TemplateNotFound,
     &dry_run_rule_matches_nothing::DryRunRuleMatchesNothing,
+    &retention_rule_matches_nothing::RetentionRuleMatchesNothing,
     &strategy_not_exactly_one::StrategyNotExactlyOne,
     &step_not_exactly_one_action::StepNotExactlyOneAction,
     &set_weight_out_of_range::SetWeightOutOfRange,
     &pause_duration_invalid::PauseDurationInvalid,
     &starting_step_out_of_range::StartingStepOutOfRange,
     &active_service_missing::ActiveServiceMissing,
+    &max_surge_and_unavailable_zero::MaxSurgeAndUnavailableZero,
+    &traffic_routing_option_without_router::TrafficRoutingOptionWithoutRouter,
+    &canary_service_same_as_stable::CanaryServiceSameAsStable,
 ];
 
 /// The rule with this code or name.
