@@ -74,6 +74,16 @@ fn exit_codes() {
         "{}",
         stdout(&helm)
     );
+    let selected_away = rollsim(&["lint", HELM, "--select", "RS1"]);
+    assert_eq!(
+        code(&selected_away),
+        Some(2),
+        "--select does not hide bad input"
+    );
+    assert_eq!(
+        code(&rollsim(&["lint", HELM, "--ignore", "RS000"])),
+        Some(0)
+    );
     let missing = rollsim(&["lint", "fixtures/lint/no-such-file.yaml"]);
     assert_eq!(code(&missing), Some(2));
     assert!(stderr(&missing).contains("no-such-file.yaml"));

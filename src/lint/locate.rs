@@ -62,6 +62,40 @@ pub fn locate(text: &str, doc: Pos, path: &str) -> Option<Pos> {
     Some(pos)
 }
 
+/// The first occurrence of `needle` at or after `from` (a field's position), as (start,
+/// end) positions, the end exclusive; `None` when it is not written verbatim (an escaped
+/// double-quoted string) within the next `MAX_LINES` lines.
+pub fn find_after(text: &str, from: Pos, needle: &str) -> Option<(Pos, Pos)> {
+    const MAX_LINES: usize = 200;
+    let first = from.line.checked_sub(1)? as usize;
+    for (i, line) in text.lines().enumerate().skip(first).take(MAX_LINES) {
+        let start_col = if i == first {
+            line.char_indices()
+                .nth(from.column.saturating_sub(1) as usize)
+                .map_or(line.len(), |(b, _)| b)
+        } else {
+            0
+        };
+        if let Some(at) = line.get(start_col..).and_then(|l| l.find(needle)) {
+            let column = line[..start_col + at].chars().count() + 1;
+            let line_no = u32::try_from(i + 1).ok()?;
+            let column = u32::try_from(column).ok()?;
+            let width = u32::try_from(needle.chars().count()).ok()?;
+            return Some((
+                Pos {
+                    line: line_no,
+                    column,
+                },
+                Pos {
+                    line: line_no,
+                    column: column + width,
+                },
+            ));
+        }
+    }
+    None
+}
+
 /// The document at `pos`, looking into `List` items too.
 fn find_document(node: &Node, pos: Pos) -> Option<&Node> {
     if node.pos == pos {
@@ -112,5 +146,25 @@ mod tests {
         );
         assert_eq!(locate(text, doc, "spec.steps[9]"), None);
         assert_eq!(locate(text, Pos { line: 9, column: 1 }, "spec"), None);
+    }
+
+    #[test]
+    fn finds_text_inside_a_block_scalar() {
+        let text = "query: |\n  sum(x{a=\"{{args.a}}\"})\nnext: {{args.a}}\n";
+        let from = Pos { line: 1, column: 8 };
+        assert_eq!(
+            find_after(text, from, "{{args.a}}"),
+            Some((
+                Pos {
+                    line: 2,
+                    column: 11
+                },
+                Pos {
+                    line: 2,
+                    column: 21
+                }
+            ))
+        );
+        assert_eq!(find_after(text, from, "{{args.b}}"), None);
     }
 }

@@ -68,6 +68,18 @@ impl LintContext<'_> {
         self.try_locate(source, path).unwrap_or(source.pos)
     }
 
+    /// Where `needle` is written in `file` at or after `from` (a field's position), as
+    /// (start, end): for findings inside a field's text, such as a tag in a block scalar.
+    pub fn find_after(
+        &self,
+        file: &str,
+        from: crate::manifest::Pos,
+        needle: &str,
+    ) -> Option<(crate::manifest::Pos, crate::manifest::Pos)> {
+        self.source(file)
+            .and_then(|text| locate::find_after(text, from, needle))
+    }
+
     /// As [`LintContext::locate`], `None` when the path is absent.
     pub fn try_locate(
         &self,

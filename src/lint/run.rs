@@ -86,7 +86,11 @@ pub fn lint_paths(paths: &[PathBuf], config: &LintConfig) -> Result<LintReport, 
     let enabled: Vec<&'static dyn Rule> = rules::RULES
         .iter()
         .copied()
-        .filter(|r| config.selection.enabled(*r))
+        .filter(|r| {
+            // Bad input is never silently dropped by `select`; only `ignore` drops it.
+            config.selection.enabled(*r)
+                || (r.code() == INVALID_MANIFEST.code() && !config.selection.ignored(*r))
+        })
         .collect();
     let cx = LintContext {
         manifests: &manifests,

@@ -46,6 +46,48 @@ pub struct RuleSelection {
 impl RuleSelection {
     pub fn enabled(&self, rule: &dyn Rule) -> bool {
         (self.select.is_empty() || self.select.iter().any(|s| matches(s, rule)))
-            && !self.ignore.iter().any(|s| matches(s, rule))
+            && !self.ignored(rule)
+    }
+
+    /// Whether an `ignore` selector names `rule`.
+    pub fn ignored(&self, rule: &dyn Rule) -> bool {
+        self.ignore.iter().any(|s| matches(s, rule))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint::rules::find;
+
+    #[test]
+    fn codes_names_prefixes_and_all() {
+        let rule = find("RS006").expect("registered");
+        for (selector, want) in [
+            ("RS006", true),
+            ("rs006", true),
+            ("RS0", true),
+            ("RS", true),
+            ("ALL", true),
+            ("interval-without-unit", true),
+            ("RS00", true),
+            ("RS1", false),
+            ("RS0060", false),
+            ("interval", false),
+        ] {
+            assert_eq!(matches(selector, rule), want, "{selector}");
+        }
+        assert!(
+            validate("RS1", &[rule]).is_ok(),
+            "a prefix without rules yet"
+        );
+        assert!(validate("interval-without-unit", &[rule]).is_ok());
+        assert!(validate("nope", &[rule]).is_err());
+        let s = RuleSelection {
+            select: vec!["RS0".into()],
+            ignore: vec!["interval-without-unit".into()],
+        };
+        assert!(!s.enabled(rule));
+        assert!(s.enabled(find("RS004").expect("registered")));
     }
 }

@@ -63,3 +63,41 @@ impl Suppressions {
                 .any(|(l, sel)| (*l == f.line || *l + 1 == f.line) && hit(sel))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint::rules::find;
+
+    fn finding(line: u32) -> Finding {
+        let rule = find("RS006").expect("registered");
+        let pos = crate::manifest::Pos { line, column: 5 };
+        Finding::new(rule, "t.yaml", pos, "m")
+    }
+
+    #[test]
+    fn same_line_line_above_and_file_wide() {
+        let rule = find("RS006").expect("registered");
+        let s = Suppressions::parse(
+            "a: 1\n# rollsim: ignore[interval-without-unit]\nb: 2  # rollsim: ignore[RS004, RS006]\nc: 3\n",
+        );
+        assert!(
+            s.suppresses(&finding(3), rule),
+            "the line above and the same line"
+        );
+        assert!(
+            s.suppresses(&finding(4), rule),
+            "the line below a trailing comment"
+        );
+        assert!(!s.suppresses(&finding(1), rule));
+        assert!(!s.suppresses(&finding(5), rule));
+        let s = Suppressions::parse("# rollsim: ignore-file[RS0]\n");
+        assert!(s.suppresses(&finding(40), rule));
+        let s = Suppressions::parse("x: 1 # rollsim: ignore\ny: 2 # rollsim: ignore[]\n");
+        assert!(
+            !s.suppresses(&finding(1), rule),
+            "a bare ignore names no rule"
+        );
+        assert!(!s.suppresses(&finding(2), rule));
+    }
+}

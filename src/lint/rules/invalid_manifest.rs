@@ -29,8 +29,9 @@ template (`{{ .Values.x }}`), or a field of the wrong type.
 ## Why is this bad?
 Nothing in the file can be checked, and `kubectl apply` would reject it. When any such
 finding remains, `rollsim lint` exits 2 (bad input) after reporting everything else, so one
-Helm chart in a folder does not hide the findings of the other files. Ignore the rule
-(`--ignore RS000`) to lint a folder that mixes charts and plain manifests.
+Helm chart in a folder does not hide the findings of the other files. `--select` does not
+turn this rule off (bad input must not pass silently); ignore it explicitly
+(`--ignore RS000`, or in `rollsim.toml`) to lint a folder that mixes charts and manifests.
 
 ## Example
 ```yaml

@@ -74,7 +74,15 @@ impl UnresolvedTemplateArg {
                         "metric '{}': failed to resolve {{{{{tag}}}}}: {hint}",
                         m.name
                     );
-                    out.push(Finding::new(self, &t.source.file, pos, message));
+                    let mut f = Finding::new(self, &t.source.file, pos, message);
+                    // The tag itself when it is written verbatim after the field's start.
+                    if let Some((start, end)) = cx.find_after(&t.source.file, pos, &tag) {
+                        f.line = start.line;
+                        f.column = start.column;
+                        f.end_line = Some(end.line);
+                        f.end_column = Some(end.column);
+                    }
+                    out.push(f);
                 }
             }
         }
