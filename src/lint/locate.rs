@@ -157,11 +157,11 @@ mod tests {
             Some((
                 Pos {
                     line: 2,
-                    column: 11
+                    column: 12
                 },
                 Pos {
                     line: 2,
-                    column: 21
+                    column: 22
                 }
             ))
         );
