@@ -155,9 +155,13 @@ fn discover(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), LintError> {
         return Ok(());
     }
     for entry in std::fs::read_dir(path).map_err(err)? {
-        let p = entry.map_err(err)?.path();
-        if p.is_dir() {
+        let entry = entry.map_err(err)?;
+        let p = entry.path();
+        // Symlinked folders are not followed: a link cycle would never end.
+        if entry.file_type().map_err(err)?.is_dir() {
             discover(&p, out)?;
+        } else if p.is_dir() {
+            continue;
         } else if p.extension().is_some_and(|e| e == "yaml" || e == "yml") {
             out.push(p);
         }
