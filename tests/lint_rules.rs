@@ -23,6 +23,7 @@ const CASES: &[(&str, &str, &[u32])] = &[
     ("template-not-found", "RS011", &[14]),
     ("dry-run-rule-matches-nothing", "RS012", &[7, 8]),
     ("retention-rule-matches-nothing", "RS013", &[9]),
+    ("template-merge-conflict", "RS014", &[13]),
     ("strategy-not-exactly-one", "RS020", &[9, 19]),
     ("step-not-exactly-one-action", "RS021", &[11, 13]),
     ("set-weight-out-of-range", "RS022", &[11, 12]),

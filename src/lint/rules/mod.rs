@@ -23,6 +23,7 @@ mod set_weight_out_of_range;
 mod starting_step_out_of_range;
 mod step_not_exactly_one_action;
 mod strategy_not_exactly_one;
+mod template_merge_conflict;
 mod template_not_found;
 mod traffic_routing_option_without_router;
 mod unknown_field;
@@ -47,6 +48,7 @@ pub static RULES: &[&dyn Rule] = &[
     &template_not_found::TemplateNotFound,
     &dry_run_rule_matches_nothing::DryRunRuleMatchesNothing,
     &retention_rule_matches_nothing::RetentionRuleMatchesNothing,
+    &template_merge_conflict::TemplateMergeConflict,
     &strategy_not_exactly_one::StrategyNotExactlyOne,
     &step_not_exactly_one_action::StepNotExactlyOneAction,
     &set_weight_out_of_range::SetWeightOutOfRange,
