@@ -11,7 +11,7 @@ use rollsim::lint::{Finding, LintConfig, lint_paths, rules};
 const CASES: &[(&str, &str, &[u32])] = &[
     ("invalid-manifest", "RS000", &[5]),
     ("unknown-field", "RS001", &[10]),
-    ("no-metrics", "RS002", &[6]),
+    ("no-metrics", "RS002", &[4]),
     ("duplicate-metric-name", "RS003", &[12, 42]),
     ("count-limit-inconsistent", "RS004", &[9, 17, 25]),
     ("count-without-interval", "RS005", &[8]),

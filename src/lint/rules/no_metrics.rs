@@ -36,7 +36,7 @@ impl Rule for NoMetrics {
             };
             if flat.metrics.is_empty() {
                 let argo = validate_metrics(&[]).err().unwrap_or_default();
-                let pos = cx.locate(&t.source, "spec");
+                let pos = cx.locate(&t.source, "metadata.name");
                 let message = format!("AnalysisTemplate '{}': {argo}", t.name);
                 out.push(Finding::new(self, &t.source.file, pos, message));
             }
