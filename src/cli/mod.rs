@@ -6,8 +6,10 @@
 //! on it.
 
 mod bench_report;
+pub mod lint;
 mod output;
 pub mod query;
+pub mod rule;
 mod schedule;
 pub mod simulate;
 pub mod test;
@@ -25,7 +27,7 @@ use clap::{Parser, Subcommand};
     long_about = "Replay Prometheus data through Argo Rollouts analysis, offline.\n\n\
         Evaluates PromQL over recorded data files (OpenMetrics, Prometheus text, \
         Prometheus API JSON, CSV, promqltest series notation) without a server.\n\
-        Planned commands: lint, gen, tune, backtest, record, rule."
+        Planned commands: gen, tune, backtest, record."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -40,6 +42,10 @@ pub enum Command {
     Simulate(simulate::SimulateArgs),
     /// Run scenarios' `expect:` blocks (exit 1 when one fails); `--junit` for CI.
     Test(test::TestArgs),
+    /// Lint Rollouts and AnalysisTemplates: exit 1 on error findings, 2 on bad input.
+    Lint(lint::LintArgs),
+    /// Print a lint rule's documentation, or list every rule with --list.
+    Rule(rule::RuleArgs),
 }
 
 /// How a command that ran to completion ended.
@@ -97,6 +103,8 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
         Command::Query(args) => query::run(&args),
         Command::Simulate(args) => simulate::run(&args),
         Command::Test(args) => test::run(&args),
+        Command::Lint(args) => lint::run(&args),
+        Command::Rule(args) => rule::run(&args),
     }
 }
 

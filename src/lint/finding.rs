@@ -35,3 +35,30 @@ pub struct Finding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_column: Option<u32>,
 }
+
+impl Finding {
+    /// A finding of `rule` at `pos` in `file`, with the rule's default severity.
+    pub fn new(
+        rule: &dyn super::Rule,
+        file: &str,
+        pos: crate::manifest::Pos,
+        message: impl Into<String>,
+    ) -> Self {
+        Finding {
+            code: rule.code(),
+            name: rule.name(),
+            severity: rule.default_severity(),
+            message: message.into(),
+            file: file.to_string(),
+            line: pos.line,
+            column: pos.column,
+            end_line: None,
+            end_column: None,
+        }
+    }
+
+    /// The sort key: file, line, column, code.
+    pub fn sort_key(&self) -> (&str, u32, u32, &str) {
+        (&self.file, self.line, self.column, self.code)
+    }
+}

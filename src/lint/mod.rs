@@ -5,10 +5,20 @@
 //! the registry. Depends on `manifest`, `analysis::condition` and the `promql-parser` crate
 //! (never on the evaluator's internals, except `--data` checks, which evaluate queries).
 
+pub mod analysis_refs;
+pub mod argo_metric;
+pub mod config;
 pub mod finding;
+pub mod locate;
+pub mod output;
 pub mod rules;
+pub mod run;
+pub mod select;
+pub mod suppress;
 
+pub use config::{LintConfig, LintConfigError};
 pub use finding::{Finding, Severity};
+pub use run::{LintError, LintReport, lint_paths};
 
 use crate::manifest::Manifests;
 use crate::model::{Duration, Store};
@@ -50,6 +60,35 @@ impl LintContext<'_> {
             .find(|(f, _)| f == file)
             .map(|(_, t)| t.as_str())
     }
+
+    /// The position of the value at `path` (`spec.strategy.canary.steps[2].setWeight`) in the
+    /// document `source` points at, or the document's own position when the path is absent.
+    /// Parses the file again, so call it only when reporting a finding.
+    pub fn locate(&self, source: &crate::manifest::Source, path: &str) -> crate::manifest::Pos {
+        self.try_locate(source, path).unwrap_or(source.pos)
+    }
+
+    /// Where `needle` is written in `file` at or after `from` (a field's position), as
+    /// (start, end): for findings inside a field's text, such as a tag in a block scalar.
+    pub fn find_after(
+        &self,
+        file: &str,
+        from: crate::manifest::Pos,
+        needle: &str,
+    ) -> Option<(crate::manifest::Pos, crate::manifest::Pos)> {
+        self.source(file)
+            .and_then(|text| locate::find_after(text, from, needle))
+    }
+
+    /// As [`LintContext::locate`], `None` when the path is absent.
+    pub fn try_locate(
+        &self,
+        source: &crate::manifest::Source,
+        path: &str,
+    ) -> Option<crate::manifest::Pos> {
+        self.source(&source.file)
+            .and_then(|text| locate::locate(text, source.pos, path))
+    }
 }
 
 /// One lint rule.
@@ -63,4 +102,10 @@ pub trait Rule: Sync {
     fn docs(&self) -> &'static str;
     /// Appends findings (with the rule's code, name and default severity).
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>);
+}
+
+impl std::fmt::Debug for dyn Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.code(), self.name())
+    }
 }
