@@ -17,3 +17,4 @@ pub mod replay;
 pub mod report;
 pub mod scenario;
 pub mod sim;
+pub mod synth;

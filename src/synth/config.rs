@@ -1,0 +1,366 @@
+//! `WorldConfig`: the scenario's `world:` block, deserialized strictly (unknown fields are
+//! errors) with Prometheus-style durations (`15s`, `12m`) and RFC 3339 times.
+//!
+//! Depends on `model` (time types) and serde. Defaults are documented per field; semantic
+//! checks live in `validate.rs` so every error names the offending field.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Deserializer};
+
+use crate::model::{Duration, Timestamp};
+
+/// The synthetic world. All times of regressions, bursts and quiet periods are offsets from
+/// `start`, the moment the rollout begins; `warmup` of stable-only history precedes it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorldConfig {
+    /// Seeds every random stream; the same seed gives the same samples, byte for byte.
+    #[serde(default)]
+    pub seed: u64,
+    /// Rollout start (default 2026-01-05T10:00:00Z, a Monday morning).
+    #[serde(default = "default_start", deserialize_with = "timestamp")]
+    pub start: Timestamp,
+    /// Prometheus `scrape_interval` (default 15s).
+    #[serde(default = "default_scrape", deserialize_with = "duration")]
+    pub scrape_interval: Duration,
+    /// Each scrape lands uniformly within ±jitter of its slot (default 0; < interval/2).
+    #[serde(default, deserialize_with = "duration")]
+    pub scrape_jitter: Duration,
+    /// Probability that one target's scrape fails, leaving a gap (default 0).
+    #[serde(default)]
+    pub missed_scrapes: f64,
+    /// Stable-only history before `start` (default 30m, ≥ the usual range windows).
+    #[serde(default = "default_warmup", deserialize_with = "duration")]
+    pub warmup: Duration,
+    #[serde(default)]
+    pub traffic: TrafficConfig,
+    #[serde(default)]
+    pub stable: VersionConfig,
+    #[serde(default)]
+    pub canary: VersionConfig,
+    #[serde(default)]
+    pub routing: RoutingConfig,
+    #[serde(default)]
+    pub metrics: MetricsConfig,
+}
+
+/// Request arrivals: Poisson around `rps × diurnal × drift`, with bursts and quiet periods.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrafficConfig {
+    /// Mean requests per second at the diurnal mean (default 100).
+    #[serde(default = "default_rps")]
+    pub rps: f64,
+    /// Relative amplitude of the 24 h cycle, peaking at 14:00 UTC (default 0).
+    #[serde(default)]
+    pub diurnal: f64,
+    /// Linear relative change per hour from `start` (default 0; `0.05` = +5%/h).
+    #[serde(default)]
+    pub drift: f64,
+    #[serde(default)]
+    pub bursts: Vec<Burst>,
+    #[serde(default)]
+    pub quiet: Vec<Quiet>,
+}
+
+/// Traffic multiplied by `factor` during `[at, at+for)`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Burst {
+    #[serde(deserialize_with = "duration")]
+    pub at: Duration,
+    #[serde(rename = "for", deserialize_with = "duration")]
+    pub length: Duration,
+    pub factor: f64,
+}
+
+/// Traffic replaced by `rps` (default 0: the `0/0 = NaN` case) during `[at, at+for)`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Quiet {
+    #[serde(deserialize_with = "duration")]
+    pub at: Duration,
+    #[serde(rename = "for", deserialize_with = "duration")]
+    pub length: Duration,
+    #[serde(default)]
+    pub rps: f64,
+}
+
+/// One version's behaviour. `regression`/`regressions` are accepted on the canary only.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VersionConfig {
+    /// Ratio of requests answered `500` (added to `statuses["500"]`).
+    #[serde(default)]
+    pub error_ratio: Option<f64>,
+    /// Ratio per status code (`"503": 0.001`); the rest is `200`.
+    #[serde(default)]
+    pub statuses: BTreeMap<String, f64>,
+    #[serde(default)]
+    pub latency: LatencyConfig,
+    /// Pods of this version before the step engine says otherwise (default: the Rollout's).
+    #[serde(default)]
+    pub replicas: Option<u32>,
+    /// `rollouts-pod-template-hash` of the version's pods (defaults per version).
+    #[serde(default)]
+    pub pod_template_hash: Option<String>,
+    /// The `version` label value (default `stable` / `canary`).
+    #[serde(default)]
+    pub version: Option<String>,
+    /// Resident memory of a fresh pod, bytes (default 200e6).
+    #[serde(default)]
+    pub memory_bytes: Option<f64>,
+    #[serde(default)]
+    pub regression: Option<Regression>,
+    #[serde(default)]
+    pub regressions: Vec<Regression>,
+}
+
+/// Latency given by its median and 99th percentile.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LatencyConfig {
+    #[serde(default = "default_p50", deserialize_with = "duration")]
+    pub p50: Duration,
+    #[serde(default = "default_p99", deserialize_with = "duration")]
+    pub p99: Duration,
+    #[serde(default)]
+    pub distribution: Distribution,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Distribution {
+    #[default]
+    Lognormal,
+    Gamma,
+}
+
+/// A canary regression starting `at` an offset from `start` or when the rollout reaches
+/// `step` (a step index); the effects move from the canary's baseline to the values given.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Regression {
+    #[serde(default, deserialize_with = "opt_duration")]
+    pub at: Option<Duration>,
+    #[serde(default)]
+    pub step: Option<u32>,
+    #[serde(default)]
+    pub shape: Shape,
+    /// Ramp length (shape `ramp`).
+    #[serde(default, deserialize_with = "opt_duration")]
+    pub over: Option<Duration>,
+    /// How long it lasts (required for `spike`; otherwise it lasts to the end).
+    #[serde(default, rename = "for", deserialize_with = "opt_duration")]
+    pub length: Option<Duration>,
+    #[serde(default)]
+    pub error_ratio: Option<f64>,
+    #[serde(default)]
+    pub statuses: BTreeMap<String, f64>,
+    /// Latency shift: new p50/p99 (the distribution stays the canary's).
+    #[serde(default, deserialize_with = "opt_duration")]
+    pub p50: Option<Duration>,
+    #[serde(default, deserialize_with = "opt_duration")]
+    pub p99: Option<Duration>,
+    /// Latency shift as a factor on both quantiles.
+    #[serde(default)]
+    pub latency_factor: Option<f64>,
+    /// Memory growth, bytes per minute of pod uptime while active.
+    #[serde(default)]
+    pub memory_growth: Option<f64>,
+    /// Crash loop: each canary pod restarts this often while active.
+    #[serde(default, deserialize_with = "opt_duration")]
+    pub crash_every: Option<Duration>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Shape {
+    /// Full effect from the start.
+    #[default]
+    Step,
+    /// Linear from baseline to full effect over `over`.
+    Ramp,
+    /// Full effect for `for`, then back to baseline.
+    Spike,
+}
+
+/// How the weight reaches users (TRAFFIC.md §3, §4, §6).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoutingConfig {
+    #[serde(default)]
+    pub router: Router,
+    /// Fraction of requests from clients that keep a version pin (cookie, ClientIP).
+    #[serde(default)]
+    pub sticky_sessions: f64,
+    /// Pin lifetime: the mean of an exponential (nginx, none) or the fixed ALB
+    /// `durationSeconds` (default 30m).
+    #[serde(default = "default_session", deserialize_with = "duration")]
+    pub session_lifetime: Duration,
+    /// Fraction of external requests a cache answers before either version (default 0).
+    #[serde(default)]
+    pub cache_hit_ratio: f64,
+    /// Fraction of all requests from inside the cluster, bypassing ingress and cache.
+    #[serde(default)]
+    pub internal_share: f64,
+    /// Which Service internal callers use (default: `mesh` for istio/smi, else `all_pods`).
+    #[serde(default)]
+    pub internal_service: Option<InternalService>,
+    /// Multiplies the error ratios of internal requests (default 1).
+    #[serde(default = "one")]
+    pub internal_error_factor: f64,
+    /// Weights are applied in multiples of this many percent (default 1).
+    #[serde(default = "one_u32")]
+    pub weight_granularity: u32,
+    /// Data-plane lag after Argo writes a weight (default per router: none 0, nginx 2s,
+    /// alb 10s, istio 1s, smi 1s).
+    #[serde(default, deserialize_with = "opt_duration")]
+    pub weight_delay: Option<Duration>,
+    /// ALB: time until `--aws-verify-target-group` sees the new weight (default 10s).
+    #[serde(default, deserialize_with = "opt_duration")]
+    pub alb_verify_delay: Option<Duration>,
+    /// NGINX `affinity-canary-behavior` for cookie clients (default sticky).
+    #[serde(default)]
+    pub nginx_affinity: NginxAffinity,
+    /// NGINX `canary-weight-total` (default 100; totals ≤ 100 are ignored, as the Lua does).
+    #[serde(default = "hundred")]
+    pub nginx_weight_total: u32,
+    /// Requests per session, for NGINX legacy affinity (default 10).
+    #[serde(default = "ten")]
+    pub requests_per_session: f64,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Router {
+    /// Basic canary: the weight becomes a pod ratio behind one Service.
+    #[default]
+    None,
+    Nginx,
+    Alb,
+    Istio,
+    Smi,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InternalService {
+    Stable,
+    Canary,
+    AllPods,
+    Mesh,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NginxAffinity {
+    Off,
+    #[default]
+    Sticky,
+    Legacy,
+}
+
+/// Series names and labels, defaulting to what common exporters emit.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsConfig {
+    #[serde(default = "default_service")]
+    pub service: String,
+    #[serde(default = "default_requests")]
+    pub requests: String,
+    /// Histogram family name; series get `_bucket`, `_sum`, `_count`.
+    #[serde(default = "default_duration")]
+    pub duration: String,
+    #[serde(default = "default_restarts")]
+    pub restarts: String,
+    #[serde(default = "default_memory")]
+    pub memory: String,
+    #[serde(default = "default_hash_label")]
+    pub hash_label: String,
+    /// Upper bounds in seconds, ascending; `+Inf` is added (default: Prometheus's defaults).
+    #[serde(default = "default_buckets")]
+    pub buckets: Vec<f64>,
+    /// Extra constant labels on every series (`namespace: prod`).
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+}
+
+impl WorldConfig {
+    /// Parses a `world:` block on its own (YAML), then validates it.
+    pub fn from_yaml(text: &str) -> Result<WorldConfig, super::ConfigError> {
+        let c: WorldConfig = serde_saphyr::from_str(text).map_err(|e| super::ConfigError {
+            field: "world".into(),
+            message: e.to_string().lines().next().unwrap_or_default().to_string(),
+        })?;
+        c.validate()?;
+        Ok(c)
+    }
+}
+
+impl VersionConfig {
+    /// Every regression, single and listed.
+    pub fn all_regressions(&self) -> impl Iterator<Item = &Regression> {
+        self.regression.iter().chain(&self.regressions)
+    }
+}
+
+macro_rules! defaults {
+    ($($name:ident: $ty:ty = $val:expr;)*) => { $(fn $name() -> $ty { $val })* };
+}
+defaults! {
+    default_start: Timestamp = Timestamp(1_767_607_200_000);
+    default_scrape: Duration = Duration::from_secs(15);
+    default_warmup: Duration = Duration::from_secs(1800);
+    default_session: Duration = Duration::from_secs(1800);
+    default_p50: Duration = Duration::from_millis(50);
+    default_p99: Duration = Duration::from_millis(250);
+    default_rps: f64 = 100.0;
+    one: f64 = 1.0;
+    one_u32: u32 = 1;
+    hundred: u32 = 100;
+    ten: f64 = 10.0;
+    default_service: String = "app".into();
+    default_requests: String = "http_requests_total".into();
+    default_duration: String = "http_request_duration_seconds".into();
+    default_restarts: String = "kube_pod_container_status_restarts_total".into();
+    default_memory: String = "process_resident_memory_bytes".into();
+    default_hash_label: String = "rollouts_pod_template_hash".into();
+    default_buckets: Vec<f64> = vec![0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+}
+
+impl Default for TrafficConfig {
+    fn default() -> Self {
+        serde_saphyr::from_str("{}").expect("every traffic field has a default")
+    }
+}
+impl Default for LatencyConfig {
+    fn default() -> Self {
+        serde_saphyr::from_str("{}").expect("every latency field has a default")
+    }
+}
+impl Default for RoutingConfig {
+    fn default() -> Self {
+        serde_saphyr::from_str("{}").expect("every routing field has a default")
+    }
+}
+impl Default for MetricsConfig {
+    fn default() -> Self {
+        serde_saphyr::from_str("{}").expect("every metrics field has a default")
+    }
+}
+
+fn duration<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+    let s = String::deserialize(d)?;
+    Duration::parse(&s).map_err(serde::de::Error::custom)
+}
+
+fn opt_duration<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
+    duration(d).map(Some)
+}
+
+fn timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<Timestamp, D::Error> {
+    let s = String::deserialize(d)?;
+    Timestamp::parse(&s).map_err(serde::de::Error::custom)
+}

@@ -1,0 +1,1 @@
+//! Statistical and round-trip tests of the world with fixed seeds.

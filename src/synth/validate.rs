@@ -1,0 +1,252 @@
+//! Semantic checks of a `WorldConfig`: every error names the field (`canary.regression.over`)
+//! so a scenario author can fix it; nothing here panics, whatever the numbers.
+//!
+//! Depends on `config` and `latency` (a latency pair must be fittable).
+
+use super::ConfigError;
+use super::config::{Regression, Router, Shape, VersionConfig, WorldConfig};
+use super::latency::LatencyModel;
+
+type Check = Result<(), ConfigError>;
+
+fn err(field: impl Into<String>, message: impl Into<String>) -> ConfigError {
+    ConfigError {
+        field: field.into(),
+        message: message.into(),
+    }
+}
+
+fn ratio(field: &str, v: f64) -> Check {
+    if v.is_finite() && (0.0..=1.0).contains(&v) {
+        Ok(())
+    } else {
+        Err(err(field, format!("must be a ratio in [0, 1], got {v}")))
+    }
+}
+
+fn non_negative(field: &str, v: f64) -> Check {
+    if v.is_finite() && v >= 0.0 {
+        Ok(())
+    } else {
+        Err(err(field, format!("must be a finite number ≥ 0, got {v}")))
+    }
+}
+
+impl WorldConfig {
+    /// Checks every field; the first problem found is returned.
+    pub fn validate(&self) -> Check {
+        if self.scrape_interval.millis() < 1000 {
+            return Err(err("scrape_interval", "must be at least 1s"));
+        }
+        let j = self.scrape_jitter.millis();
+        if j < 0 || 2 * j >= self.scrape_interval.millis() {
+            return Err(err("scrape_jitter", "must be ≥ 0 and below scrape_interval / 2"));
+        }
+        ratio("missed_scrapes", self.missed_scrapes)?;
+        if self.missed_scrapes >= 1.0 {
+            return Err(err("missed_scrapes", "must be below 1: no scrape would succeed"));
+        }
+        if self.warmup.millis() < 0 {
+            return Err(err("warmup", "must not be negative"));
+        }
+        self.validate_traffic()?;
+        validate_version("stable", &self.stable)?;
+        validate_version("canary", &self.canary)?;
+        if self.stable.all_regressions().next().is_some() {
+            return Err(err("stable.regression", "only the canary regresses"));
+        }
+        for (i, r) in self.canary.all_regressions().enumerate() {
+            validate_regression(&format!("canary.regressions[{i}]"), r, &self.canary)?;
+        }
+        self.validate_routing()?;
+        self.validate_metrics()
+    }
+
+    fn validate_traffic(&self) -> Check {
+        let t = &self.traffic;
+        non_negative("traffic.rps", t.rps)?;
+        if t.rps > 1e7 {
+            return Err(err("traffic.rps", "must be at most 1e7"));
+        }
+        ratio("traffic.diurnal", t.diurnal)?;
+        if !t.drift.is_finite() || t.drift.abs() > 10.0 {
+            return Err(err("traffic.drift", "must be a relative change per hour in [-10, 10]"));
+        }
+        for (i, b) in t.bursts.iter().enumerate() {
+            non_negative(&format!("traffic.bursts[{i}].factor"), b.factor)?;
+            if b.factor > 1000.0 {
+                return Err(err(format!("traffic.bursts[{i}].factor"), "must be at most 1000"));
+            }
+        }
+        for (i, q) in t.quiet.iter().enumerate() {
+            non_negative(&format!("traffic.quiet[{i}].rps"), q.rps)?;
+        }
+        Ok(())
+    }
+
+    fn validate_routing(&self) -> Check {
+        let r = &self.routing;
+        ratio("routing.sticky_sessions", r.sticky_sessions)?;
+        ratio("routing.cache_hit_ratio", r.cache_hit_ratio)?;
+        ratio("routing.internal_share", r.internal_share)?;
+        non_negative("routing.internal_error_factor", r.internal_error_factor)?;
+        if matches!(r.router, Router::Istio | Router::Smi) && r.sticky_sessions > 0.0 {
+            return Err(err(
+                "routing.sticky_sessions",
+                "istio and smi never pin a client to a version (TRAFFIC.md §3.3, §3.4)",
+            ));
+        }
+        if r.internal_service == Some(super::config::InternalService::Mesh)
+            && !matches!(r.router, Router::Istio | Router::Smi)
+        {
+            return Err(err("routing.internal_service", "`mesh` needs router istio or smi"));
+        }
+        if r.session_lifetime.millis() <= 0 {
+            return Err(err("routing.session_lifetime", "must be positive"));
+        }
+        if !(1..=100).contains(&r.weight_granularity) {
+            return Err(err("routing.weight_granularity", "must be 1..=100 percent"));
+        }
+        if r.weight_delay.is_some_and(|d| d.millis() < 0) {
+            return Err(err("routing.weight_delay", "must not be negative"));
+        }
+        if r.alb_verify_delay.is_some() && r.router != Router::Alb {
+            return Err(err("routing.alb_verify_delay", "only applies to router alb"));
+        }
+        if !(r.requests_per_session.is_finite() && r.requests_per_session >= 1.0) {
+            return Err(err("routing.requests_per_session", "must be ≥ 1"));
+        }
+        Ok(())
+    }
+
+    fn validate_metrics(&self) -> Check {
+        let m = &self.metrics;
+        for (field, name) in [
+            ("metrics.requests", &m.requests),
+            ("metrics.duration", &m.duration),
+            ("metrics.restarts", &m.restarts),
+            ("metrics.memory", &m.memory),
+        ] {
+            if !valid_name(name, true) {
+                return Err(err(field, format!("{name:?} is not a valid metric name")));
+            }
+        }
+        if !valid_name(&m.hash_label, false) {
+            return Err(err("metrics.hash_label", "not a valid label name"));
+        }
+        for k in m.labels.keys() {
+            let reserved = ["service", "pod", "version", "status", "le", "__name__"];
+            if !valid_name(k, false) || reserved.contains(&k.as_str()) || *k == m.hash_label {
+                return Err(err(format!("metrics.labels.{k}"), "not a valid extra label name"));
+            }
+        }
+        let ok = !m.buckets.is_empty()
+            && m.buckets.iter().all(|b| b.is_finite() && *b > 0.0)
+            && m.buckets.windows(2).all(|w| w[0] < w[1]);
+        if !ok {
+            return Err(err("metrics.buckets", "must be finite, positive and strictly ascending"));
+        }
+        Ok(())
+    }
+}
+
+fn valid_name(s: &str, colons: bool) -> bool {
+    let mut chars = s.chars();
+    let first_ok = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || (colons && c == ':'));
+    first_ok && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || (colons && c == ':'))
+}
+
+fn validate_statuses(field: &str, v: &VersionConfig) -> Check {
+    let mut sum = v.error_ratio.unwrap_or(0.0);
+    if let Some(e) = v.error_ratio {
+        ratio(&format!("{field}.error_ratio"), e)?;
+    }
+    for (code, r) in &v.statuses {
+        let f = format!("{field}.statuses.{code}");
+        if !(code.len() == 3 && code.bytes().all(|b| b.is_ascii_digit())) {
+            return Err(err(f, "status must be a three-digit code"));
+        }
+        ratio(&f, *r)?;
+        sum += r;
+    }
+    if sum > 1.0 + 1e-9 {
+        return Err(err(field, format!("status ratios add up to {sum} > 1")));
+    }
+    Ok(())
+}
+
+fn validate_version(field: &str, v: &VersionConfig) -> Check {
+    validate_statuses(field, v)?;
+    LatencyModel::fit(v.latency.p50, v.latency.p99, v.latency.distribution)
+        .map_err(|m| err(format!("{field}.latency"), m))?;
+    if v.replicas.is_some_and(|r| r > 1000) {
+        return Err(err(format!("{field}.replicas"), "must be at most 1000"));
+    }
+    if let Some(m) = v.memory_bytes {
+        non_negative(&format!("{field}.memory_bytes"), m)?;
+    }
+    for (name, val) in [("pod_template_hash", &v.pod_template_hash), ("version", &v.version)] {
+        if val.as_ref().is_some_and(|s| s.is_empty()) {
+            return Err(err(format!("{field}.{name}"), "must not be empty"));
+        }
+    }
+    Ok(())
+}
+
+fn validate_regression(field: &str, r: &Regression, canary: &VersionConfig) -> Check {
+    match (r.at, r.step) {
+        (Some(_), Some(_)) | (None, None) => {
+            return Err(err(field, "give exactly one of `at` (offset) and `step` (index)"));
+        }
+        (Some(at), None) if at.millis() < 0 => {
+            return Err(err(format!("{field}.at"), "must not be negative"));
+        }
+        _ => {}
+    }
+    match r.shape {
+        Shape::Ramp if r.over.is_none_or(|o| o.millis() <= 0) => {
+            return Err(err(format!("{field}.over"), "a ramp needs a positive `over`"));
+        }
+        Shape::Spike if r.length.is_none() => {
+            return Err(err(format!("{field}.for"), "a spike needs `for`"));
+        }
+        _ => {}
+    }
+    if r.length.is_some_and(|l| l.millis() <= 0) {
+        return Err(err(format!("{field}.for"), "must be positive"));
+    }
+    let merged = VersionConfig {
+        error_ratio: r.error_ratio.or(canary.error_ratio),
+        statuses: if r.statuses.is_empty() { canary.statuses.clone() } else { r.statuses.clone() },
+        ..VersionConfig::default()
+    };
+    validate_statuses(field, &merged)?;
+    if let Some(f) = r.latency_factor {
+        if !(f.is_finite() && f > 0.0 && f <= 1000.0) {
+            return Err(err(format!("{field}.latency_factor"), "must be in (0, 1000]"));
+        }
+    }
+    let lat = &canary.latency;
+    let p50 = r.p50.unwrap_or(lat.p50);
+    let p99 = r.p99.unwrap_or(lat.p99);
+    LatencyModel::fit(p50, p99, lat.distribution).map_err(|m| err(format!("{field}.p99"), m))?;
+    if let Some(m) = r.memory_growth {
+        non_negative(&format!("{field}.memory_growth"), m)?;
+    }
+    if r.crash_every.is_some_and(|c| c.millis() < 1000) {
+        return Err(err(format!("{field}.crash_every"), "must be at least 1s"));
+    }
+    let any = r.error_ratio.is_some()
+        || !r.statuses.is_empty()
+        || r.p50.is_some()
+        || r.p99.is_some()
+        || r.latency_factor.is_some()
+        || r.memory_growth.is_some()
+        || r.crash_every.is_some();
+    if !any {
+        return Err(err(field, "has no effect: set error_ratio, statuses, p50/p99, latency_factor, memory_growth or crash_every"));
+    }
+    Ok(())
+}

@@ -1,0 +1,351 @@
+//! `World`: the incremental, seeded simulation the step engine drives. Each `advance` says
+//! which weight Argo wrote and how many pods each version has; the world generates every
+//! scrape slot up to the given time and appends the samples to a `StoreBuilder`.
+//!
+//! Depends on the rest of `synth` and on `model`. Deterministic for a seed: every pod has
+//! its own traffic and scrape streams, and the cache/router has one.
+
+use std::collections::HashMap;
+
+use super::ConfigError;
+use super::config::{Regression, Router, WorldConfig};
+use super::latency::LatencyModel;
+use super::pods::{Pod, Version, poisson};
+use super::regression::{self, Behaviour};
+use super::rng::{Rng64, pod_suffix, stream};
+use super::router::{self, PinLifetime, Pods, StickyState};
+use super::{emit, traffic, write};
+use crate::model::{Duration, Labels, StoreBuilder, Timestamp};
+
+/// What the step engine has set for the next interval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServedWeight {
+    /// Canary weight Argo wrote to the router, integer percent 0..=100. Ignored by the
+    /// `none` router, where the pod counts are the split.
+    pub weight: u32,
+    pub canary_replicas: u32,
+    pub stable_replicas: u32,
+}
+
+/// What users felt, cumulative or per call (TRAFFIC.md §4: requests, not users).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct UserImpact {
+    /// Every request, cache hits included.
+    pub requests: u64,
+    pub cache_hits: u64,
+    pub canary_requests: u64,
+    /// 5xx answers attributed to the canary, including requests routed to it while it had
+    /// no Ready pod (answered 503 by the router, invisible in pod metrics).
+    pub canary_errors: u64,
+    pub stable_requests: u64,
+    pub stable_errors: u64,
+    /// Requests the router sent to a version with no Ready pod.
+    pub unroutable: u64,
+}
+
+impl UserImpact {
+    fn add(&mut self, o: &UserImpact) {
+        self.requests += o.requests;
+        self.cache_hits += o.cache_hits;
+        self.canary_requests += o.canary_requests;
+        self.canary_errors += o.canary_errors;
+        self.stable_requests += o.stable_requests;
+        self.stable_errors += o.stable_errors;
+        self.unroutable += o.unroutable;
+    }
+}
+
+/// The synthetic world.
+#[derive(Debug)]
+pub struct World {
+    cfg: WorldConfig,
+    rollout_replicas: u32,
+    origin: Timestamp,
+    slot: i64,
+    now: Timestamp,
+    writes: Vec<(Timestamp, u32)>,
+    sticky: StickyState,
+    router_rng: Rng64,
+    stable: Vec<Pod>,
+    canary: Vec<Pod>,
+    made: [u32; 2],
+    regressions: Vec<(Regression, Option<Timestamp>)>,
+    models: HashMap<(u64, u64), LatencyModel>,
+    impact: UserImpact,
+}
+
+const MAX_REPLICAS: u32 = 1000;
+
+impl World {
+    /// Validates `config` and positions the world at `start − warmup` with no pods yet.
+    pub fn new(config: WorldConfig, rollout_replicas: u32) -> Result<World, ConfigError> {
+        config.validate()?;
+        if rollout_replicas > MAX_REPLICAS {
+            return Err(ConfigError::new("replicas", "must be at most 1000"));
+        }
+        let origin = config.start - config.warmup;
+        let regressions = config
+            .canary
+            .all_regressions()
+            .map(|r| (r.clone(), r.at.map(|at| config.start + at)))
+            .collect();
+        let r = &config.routing;
+        Ok(World {
+            sticky: StickyState::new(PinLifetime::for_router(r.router, r.session_lifetime)),
+            router_rng: stream(config.seed, "router"),
+            rollout_replicas,
+            origin,
+            slot: 0,
+            now: origin,
+            writes: Vec::new(),
+            stable: Vec::new(),
+            canary: Vec::new(),
+            made: [0, 0],
+            regressions,
+            models: HashMap::new(),
+            impact: UserImpact::default(),
+            cfg: config,
+        })
+    }
+
+    pub fn config(&self) -> &WorldConfig {
+        &self.cfg
+    }
+    /// The rollout start (`world.start`); history before it is warm-up.
+    pub fn start(&self) -> Timestamp {
+        self.cfg.start
+    }
+    /// The time the world has been advanced to.
+    pub fn now(&self) -> Timestamp {
+        self.now
+    }
+    /// Everything users felt so far.
+    pub fn impact(&self) -> UserImpact {
+        self.impact
+    }
+    /// Canary share of live pinned sessions (0 without stickiness).
+    pub fn sticky_share(&self) -> f64 {
+        self.sticky.share()
+    }
+    /// When the first canary regression began, once it has.
+    pub fn regression_started(&self) -> Option<Timestamp> {
+        self.regressions.iter().filter_map(|r| r.1).filter(|t| *t <= self.now).min()
+    }
+
+    /// Pod counts for a weight with a traffic router (TRAFFIC.md §2.1): canary ⌈W·N/100⌉,
+    /// stable N, N being each version's `replicas` or the Rollout's.
+    pub fn served_weight(&self, weight: u32) -> ServedWeight {
+        let n_stable = self.cfg.stable.replicas.unwrap_or(self.rollout_replicas);
+        let n_canary = self.cfg.canary.replicas.unwrap_or(self.rollout_replicas);
+        ServedWeight {
+            weight: weight.min(100),
+            canary_replicas: (weight.min(100) * n_canary).div_ceil(100),
+            stable_replicas: n_stable,
+        }
+    }
+
+    /// ALB with `--aws-verify-target-group`: how long until Argo sees a new weight, rounded
+    /// up to its 10 s polls; `None` for other routers.
+    pub fn alb_verify_delay(&self) -> Option<Duration> {
+        let r = &self.cfg.routing;
+        (r.router == Router::Alb).then(|| {
+            let d = r.alb_verify_delay.unwrap_or_else(|| self.weight_delay()).millis();
+            Duration::from_millis(((d + 9_999) / 10_000).max(1) * 10_000)
+        })
+    }
+
+    fn weight_delay(&self) -> Duration {
+        let r = &self.cfg.routing;
+        r.weight_delay.unwrap_or_else(|| router::default_weight_delay(r.router))
+    }
+
+    /// Stable-only history from `start − warmup` to `start`.
+    pub fn warm_up(&mut self, builder: &mut StoreBuilder) -> Result<UserImpact, ConfigError> {
+        let served = self.served_weight(0);
+        self.advance(self.cfg.start, served, None, builder)
+    }
+
+    /// Generates every scrape slot in `(now, until]` with `served` in force from `now` and
+    /// the rollout at step index `step` (`None` before it starts), and returns what users
+    /// felt in those slots. A slot ends on the scrape grid; a call ending between two grid
+    /// points leaves the rest of the slot to the next call.
+    pub fn advance(
+        &mut self,
+        until: Timestamp,
+        served: ServedWeight,
+        step: Option<u32>,
+        builder: &mut StoreBuilder,
+    ) -> Result<UserImpact, ConfigError> {
+        if served.weight > 100 {
+            return Err(ConfigError::new("served.weight", "must be 0..=100"));
+        }
+        if served.canary_replicas > MAX_REPLICAS || served.stable_replicas > MAX_REPLICAS {
+            return Err(ConfigError::new("served.replicas", "must be at most 1000"));
+        }
+        if until <= self.now {
+            return Ok(UserImpact::default());
+        }
+        let previous = self.writes.last().map_or(0, |w| w.1);
+        if previous != served.weight {
+            self.writes.push((self.now, served.weight));
+            if served.weight == 0 {
+                // The canary Service points at stable again: every pin to the canary ends.
+                self.sticky.reset();
+            }
+        }
+        for (r, began) in &mut self.regressions {
+            if began.is_none() && r.step.is_some_and(|s| step.is_some_and(|i| i >= s)) {
+                *began = Some(self.now);
+            }
+        }
+        self.resize(Version::Stable, served.stable_replicas);
+        self.resize(Version::Canary, served.canary_replicas);
+        emit::declare_types(builder, &self.cfg.metrics);
+        let mut impact = UserImpact::default();
+        let dt = self.cfg.scrape_interval;
+        while self.origin + Duration(dt.millis() * (self.slot + 1)) <= until {
+            let from = self.origin + Duration(dt.millis() * self.slot);
+            let slot = self.slot_impact(from, from + dt, builder);
+            impact.add(&slot);
+            self.slot += 1;
+        }
+        self.now = until;
+        self.impact.add(&impact);
+        Ok(impact)
+    }
+
+    fn resize(&mut self, version: Version, n: u32) {
+        let (pods, made) = match version {
+            Version::Stable => (&mut self.stable, &mut self.made[0]),
+            Version::Canary => (&mut self.canary, &mut self.made[1]),
+        };
+        pods.truncate(n as usize);
+        let v = match version {
+            Version::Stable => &self.cfg.stable,
+            Version::Canary => &self.cfg.canary,
+        };
+        let (hash, label) = match version {
+            Version::Stable => ("5d8f7c9b6d", "stable"),
+            Version::Canary => ("6c4b9d7f8c", "canary"),
+        };
+        let hash = v.pod_template_hash.as_deref().unwrap_or(hash);
+        let label = v.version.as_deref().unwrap_or(label);
+        let m = &self.cfg.metrics;
+        while pods.len() < n as usize {
+            let id = format!("{version:?}/{made}");
+            let name = format!("{}-{hash}-{}", m.service, pod_suffix(self.cfg.seed, &id));
+            *made += 1;
+            let mut pairs: Vec<(&str, &str)> =
+                vec![("service", &m.service), ("pod", &name), ("version", label)];
+            pairs.push((&m.hash_label, hash));
+            pairs.extend(m.labels.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            let labels = Labels::from_pairs(pairs);
+            let memory = v.memory_bytes.unwrap_or(200e6);
+            pods.push(Pod::new(version, name, labels, self.cfg.seed, m.buckets.len(), memory));
+        }
+    }
+
+    fn model(&mut self, b: &Behaviour) -> LatencyModel {
+        let key = (b.p50.to_bits(), b.p99.to_bits());
+        let dist = self.cfg.canary.latency.distribution;
+        *self.models.entry(key).or_insert_with(|| {
+            LatencyModel::fit_seconds(b.p50, b.p99, dist)
+                .or_else(|_| LatencyModel::fit_seconds(b.p50, b.p99, super::config::Distribution::Lognormal))
+                .expect("validated quantiles keep 0 < p50 < p99 at every progress")
+        })
+    }
+
+    fn behaviour(&self, version: Version, t: Timestamp) -> Behaviour {
+        match version {
+            Version::Stable => regression::baseline(&self.cfg.stable),
+            Version::Canary => {
+                let mut b = regression::baseline(&self.cfg.canary);
+                for (r, began) in &self.regressions {
+                    regression::apply(&mut b, r, regression::progress(r, *began, t));
+                }
+                b
+            }
+        }
+    }
+
+    /// Mean weight the data plane applied over `[from, to)`: Argo's writes shifted by the
+    /// router's lag.
+    fn applied_weight(&self, from: Timestamp, to: Timestamp) -> f64 {
+        let lag = self.weight_delay();
+        let at = |t: Timestamp| {
+            self.writes.iter().take_while(|w| w.0 + lag <= t).last().map_or(0, |w| w.1)
+        };
+        let mut points: Vec<Timestamp> = self
+            .writes
+            .iter()
+            .map(|w| w.0 + lag)
+            .filter(|t| *t > from && *t < to)
+            .collect();
+        points.insert(0, from);
+        points.push(to);
+        let span = (to - from).millis().max(1) as f64;
+        points
+            .windows(2)
+            .map(|p| f64::from(at(p[0])) * (p[1] - p[0]).millis() as f64 / span)
+            .sum()
+    }
+
+    fn slot_impact(&mut self, from: Timestamp, to: Timestamp, builder: &mut StoreBuilder) -> UserImpact {
+        let stable_b = self.behaviour(Version::Stable, to);
+        let canary_b = self.behaviour(Version::Canary, to);
+        super::step::crashes(&mut self.canary, &canary_b, from, to, &self.cfg);
+        let pods = Pods {
+            canary: self.canary.iter().filter(|p| !p.down).count() as u32,
+            stable: self.stable.iter().filter(|p| !p.down).count() as u32,
+        };
+        let r = self.cfg.routing.clone();
+        let weight = self.applied_weight(from, to);
+        let w = router::quantize(weight, r.weight_granularity);
+        let p_new = router::router_probability(r.router, w, r.nginx_weight_total, pods);
+        let sticky = self.sticky.advance(p_new, to - from);
+        let split = router::split(&r, weight, pods, sticky);
+        let expected = traffic::expected_requests(&self.cfg.traffic, self.cfg.start, from, to);
+        let internal = expected * r.internal_share;
+        let external = expected - internal;
+        let mut impact = UserImpact {
+            cache_hits: poisson(&mut self.router_rng, external * r.cache_hit_ratio),
+            ..UserImpact::default()
+        };
+        let misses = external * (1.0 - r.cache_hit_ratio);
+        let models = (self.model(&stable_b), self.model(&canary_b));
+        let demand = super::step::Demand {
+            external: misses,
+            internal,
+            internal_error_factor: r.internal_error_factor,
+            bounds: &self.cfg.metrics.buckets,
+        };
+        let c = demand.serve(&mut self.canary, split.external, split.internal, &canary_b, &models.1, &mut self.router_rng);
+        let s = demand.serve(&mut self.stable, 1.0 - split.external, 1.0 - split.internal, &stable_b, &models.0, &mut self.router_rng);
+        impact.canary_requests = c.requests;
+        impact.canary_errors = c.errors;
+        impact.stable_requests = s.requests;
+        impact.stable_errors = s.errors;
+        impact.unroutable = c.unroutable + s.unroutable;
+        impact.requests = impact.cache_hits + c.requests + s.requests;
+        let minutes = (to - from).seconds_f64() / 60.0;
+        for p in self.canary.iter_mut().filter(|p| !p.down) {
+            p.memory += canary_b.memory_growth * minutes;
+        }
+        self.scrape(to, builder);
+        impact
+    }
+
+    fn scrape(&mut self, t: Timestamp, builder: &mut StoreBuilder) {
+        let jitter = self.cfg.scrape_jitter.millis();
+        let missed = self.cfg.missed_scrapes;
+        let m = &self.cfg.metrics;
+        for pod in self.stable.iter_mut().chain(self.canary.iter_mut()) {
+            emit::scrape_restarts(builder, m, pod, t);
+            let (j, miss) = pod.scrape_outcome(jitter, missed);
+            if pod.down || miss {
+                continue;
+            }
+            emit::scrape_pod(builder, m, pod, write::openmetrics_exact(t + Duration(j)));
+        }
+    }
+}
