@@ -129,7 +129,7 @@ pub struct LatencyConfig {
     pub distribution: Distribution,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Distribution {
     #[default]

@@ -70,7 +70,7 @@ pub struct World {
     canary: Vec<Pod>,
     made: [u32; 2],
     regressions: Vec<(Regression, Option<Timestamp>)>,
-    models: HashMap<(u64, u64), LatencyModel>,
+    models: HashMap<(u64, u64, super::config::Distribution), LatencyModel>,
     impact: UserImpact,
 }
 
@@ -245,9 +245,12 @@ impl World {
         }
     }
 
-    fn model(&mut self, b: &Behaviour) -> LatencyModel {
-        let key = (b.p50.to_bits(), b.p99.to_bits());
-        let dist = self.cfg.canary.latency.distribution;
+    fn model(&mut self, version: Version, b: &Behaviour) -> LatencyModel {
+        let dist = match version {
+            Version::Stable => self.cfg.stable.latency.distribution,
+            Version::Canary => self.cfg.canary.latency.distribution,
+        };
+        let key = (b.p50.to_bits(), b.p99.to_bits(), dist);
         *self.models.entry(key).or_insert_with(|| {
             LatencyModel::fit_seconds(b.p50, b.p99, dist)
                 .or_else(|_| LatencyModel::fit_seconds(b.p50, b.p99, super::config::Distribution::Lognormal))
@@ -312,7 +315,10 @@ impl World {
             ..UserImpact::default()
         };
         let misses = external * (1.0 - r.cache_hit_ratio);
-        let models = (self.model(&stable_b), self.model(&canary_b));
+        let models = (
+            self.model(Version::Stable, &stable_b),
+            self.model(Version::Canary, &canary_b),
+        );
         let demand = super::step::Demand {
             external: misses,
             internal,
