@@ -5,6 +5,7 @@ use super::*;
 use crate::model::{Duration, Store, StoreBuilder, Timestamp};
 use crate::promql::{Engine, Value};
 
+mod config;
 mod io;
 
 /// Builds a world from `yaml`, warms it up and runs `(minutes after start, weight, step)`
