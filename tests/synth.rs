@@ -49,8 +49,19 @@ fn promtool_backfills_the_generated_openmetrics() {
     assert!(made >= 1, "promtool wrote no block");
     // Every sample made it into the blocks (`tsdb dump` wants a WAL folder, even empty).
     std::fs::create_dir_all(blocks.join("wal")).unwrap();
-    let dump = Command::new("promtool").args(["tsdb", "dump"]).arg(&blocks).output().unwrap();
-    assert!(dump.status.success(), "{}", String::from_utf8_lossy(&dump.stderr));
-    let lines = String::from_utf8_lossy(&dump.stdout).lines().filter(|l| !l.is_empty()).count();
+    let dump = Command::new("promtool")
+        .args(["tsdb", "dump"])
+        .arg(&blocks)
+        .output()
+        .unwrap();
+    assert!(
+        dump.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dump.stderr)
+    );
+    let lines = String::from_utf8_lossy(&dump.stdout)
+        .lines()
+        .filter(|l| !l.is_empty())
+        .count();
     assert_eq!(lines, store.sample_count());
 }

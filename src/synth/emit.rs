@@ -40,20 +40,43 @@ pub fn declare_types(builder: &mut StoreBuilder, m: &MetricsConfig) {
 /// The application's own metrics, scraped from the pod at `t`.
 pub fn scrape_pod(builder: &mut StoreBuilder, m: &MetricsConfig, pod: &Pod, t: Timestamp) {
     for (code, v) in &pod.requests {
-        append(builder, with(&pod.labels, &m.requests, &[("status", code)]), t, *v as f64);
+        append(
+            builder,
+            with(&pod.labels, &m.requests, &[("status", code)]),
+            t,
+            *v as f64,
+        );
     }
     let mut cumulative = 0u64;
     let bucket_name = format!("{}_bucket", m.duration);
     for (i, k) in pod.buckets.iter().enumerate() {
         cumulative += k;
-        let le = m.buckets.get(i).map_or_else(|| "+Inf".to_string(), |b| format_value(*b));
-        append(builder, with(&pod.labels, &bucket_name, &[("le", &le)]), t, cumulative as f64);
+        let le = m
+            .buckets
+            .get(i)
+            .map_or_else(|| "+Inf".to_string(), |b| format_value(*b));
+        append(
+            builder,
+            with(&pod.labels, &bucket_name, &[("le", &le)]),
+            t,
+            cumulative as f64,
+        );
     }
     let sum_name = format!("{}_sum", m.duration);
     append(builder, with(&pod.labels, &sum_name, &[]), t, pod.sum);
     let count_name = format!("{}_count", m.duration);
-    append(builder, with(&pod.labels, &count_name, &[]), t, pod.count as f64);
-    append(builder, with(&pod.labels, &m.memory, &[]), t, pod.memory.round());
+    append(
+        builder,
+        with(&pod.labels, &count_name, &[]),
+        t,
+        pod.count as f64,
+    );
+    append(
+        builder,
+        with(&pod.labels, &m.memory, &[]),
+        t,
+        pod.memory.round(),
+    );
 }
 
 /// kube-state-metrics' restart counter for the pod's container, scraped at `t`.

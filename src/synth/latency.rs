@@ -65,7 +65,11 @@ impl LatencyModel {
                 let (mut lo, mut hi) = (1e-12f64, 1e6f64);
                 for _ in 0..200 {
                     let mid = (lo * hi).sqrt();
-                    if self.cdf(mid) < q { lo = mid } else { hi = mid }
+                    if self.cdf(mid) < q {
+                        lo = mid
+                    } else {
+                        hi = mid
+                    }
                 }
                 (lo * hi).sqrt()
             }
@@ -114,7 +118,11 @@ fn gamma_quantile(k: f64, q: f64) -> f64 {
     let (mut lo, mut hi) = (0.0f64, k + 50.0 * k.sqrt() + 50.0);
     for _ in 0..200 {
         let mid = 0.5 * (lo + hi);
-        if lower_gamma_p(k, mid) < q { lo = mid } else { hi = mid }
+        if lower_gamma_p(k, mid) < q {
+            lo = mid
+        } else {
+            hi = mid
+        }
     }
     0.5 * (lo + hi)
 }
@@ -147,9 +155,13 @@ fn lower_gamma_p(a: f64, x: f64) -> f64 {
             let an = -(i as f64) * (i as f64 - a);
             b += 2.0;
             d = an * d + b;
-            if d.abs() < tiny { d = tiny }
+            if d.abs() < tiny {
+                d = tiny
+            }
             c = b + an / c;
-            if c.abs() < tiny { c = tiny }
+            if c.abs() < tiny {
+                c = tiny
+            }
             d = 1.0 / d;
             let del = d * c;
             h *= del;
@@ -168,11 +180,23 @@ mod tests {
     #[test]
     fn fits_reproduce_the_configured_quantiles() {
         for dist in [Distribution::Lognormal, Distribution::Gamma] {
-            for (p50, p99) in [(0.08, 0.4), (0.05, 0.25), (0.01, 1.0), (0.2, 0.3), (1.0, 1.5)] {
+            for (p50, p99) in [
+                (0.08, 0.4),
+                (0.05, 0.25),
+                (0.01, 1.0),
+                (0.2, 0.3),
+                (1.0, 1.5),
+            ] {
                 let m = LatencyModel::fit_seconds(p50, p99, dist).unwrap();
                 let (q50, q99) = (m.quantile(0.5), m.quantile(0.99));
-                assert!((q50 / p50 - 1.0).abs() < 1e-6, "{dist:?} {p50} {p99}: p50 {q50}");
-                assert!((q99 / p99 - 1.0).abs() < 1e-6, "{dist:?} {p50} {p99}: p99 {q99}");
+                assert!(
+                    (q50 / p50 - 1.0).abs() < 1e-6,
+                    "{dist:?} {p50} {p99}: p50 {q50}"
+                );
+                assert!(
+                    (q99 / p99 - 1.0).abs() < 1e-6,
+                    "{dist:?} {p50} {p99}: p99 {q99}"
+                );
             }
         }
     }

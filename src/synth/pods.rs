@@ -11,8 +11,8 @@ use rand::RngExt;
 use rand_distr::{Binomial, Distribution, Poisson};
 
 use super::latency::LatencyModel;
-use super::rng::{Rng64, stream};
 use super::regression::Behaviour;
+use super::rng::{Rng64, stream};
 use crate::model::{Labels, Timestamp};
 
 /// Which version a pod runs.
@@ -52,7 +52,11 @@ pub fn multinomial(rng: &mut Rng64, n: u64, probs: &[f64]) -> Vec<u64> {
     let mut out = Vec::with_capacity(probs.len());
     let (mut left, mut mass) = (n, 1.0f64);
     for &p in probs {
-        let q = if mass <= 0.0 { 0.0 } else { (p / mass).clamp(0.0, 1.0) };
+        let q = if mass <= 0.0 {
+            0.0
+        } else {
+            (p / mass).clamp(0.0, 1.0)
+        };
         let k = if left == 0 || q == 0.0 {
             0
         } else {
@@ -74,7 +78,14 @@ pub fn poisson(rng: &mut Rng64, mean: f64) -> u64 {
 }
 
 impl Pod {
-    pub fn new(version: Version, name: String, labels: Labels, seed: u64, buckets: usize, memory: f64) -> Pod {
+    pub fn new(
+        version: Version,
+        name: String,
+        labels: Labels,
+        seed: u64,
+        buckets: usize,
+        memory: f64,
+    ) -> Pod {
         let id = format!("{version:?}/{name}");
         let mut requests = BTreeMap::new();
         requests.insert("200".to_string(), 0);
@@ -107,7 +118,14 @@ impl Pod {
 
     /// Serves Poisson(`mean`) requests with the statuses and latency of `b`; `error_factor`
     /// scales the error ratios (internal callers).
-    pub fn serve(&mut self, mean: f64, b: &Behaviour, latency: &LatencyModel, bounds: &[f64], error_factor: f64) -> Served {
+    pub fn serve(
+        &mut self,
+        mean: f64,
+        b: &Behaviour,
+        latency: &LatencyModel,
+        bounds: &[f64],
+        error_factor: f64,
+    ) -> Served {
         let n = poisson(&mut self.traffic, mean);
         if n == 0 {
             return Served::default();
@@ -139,12 +157,19 @@ impl Pod {
         *self.buckets.last_mut().expect("buckets include +Inf") += n - in_finite;
         self.sum += n as f64 * latency.mean();
         self.count += n;
-        Served { requests: n, errors }
+        Served {
+            requests: n,
+            errors,
+        }
     }
 
     /// Uniform jitter in `[-j, j]` ms and whether this scrape fails.
     pub fn scrape_outcome(&mut self, jitter_ms: i64, missed: f64) -> (i64, bool) {
-        let j = if jitter_ms > 0 { self.scrape.random_range(-jitter_ms..=jitter_ms) } else { 0 };
+        let j = if jitter_ms > 0 {
+            self.scrape.random_range(-jitter_ms..=jitter_ms)
+        } else {
+            0
+        };
         let miss = missed > 0.0 && self.scrape.random::<f64>() < missed;
         (j, miss)
     }

@@ -103,10 +103,26 @@ mod tests {
             ("{at: 0s, error_ratio: 0.1}", at(-1), 0.0),
             ("{at: 0s, error_ratio: 0.1}", at(0), 1.0),
             ("{at: 0s, error_ratio: 0.1}", at(99_999), 1.0),
-            ("{at: 0s, shape: ramp, over: 100s, error_ratio: 0.1}", at(25), 0.25),
-            ("{at: 0s, shape: ramp, over: 100s, error_ratio: 0.1}", at(200), 1.0),
-            ("{at: 0s, shape: spike, for: 60s, error_ratio: 0.1}", at(59), 1.0),
-            ("{at: 0s, shape: spike, for: 60s, error_ratio: 0.1}", at(60), 0.0),
+            (
+                "{at: 0s, shape: ramp, over: 100s, error_ratio: 0.1}",
+                at(25),
+                0.25,
+            ),
+            (
+                "{at: 0s, shape: ramp, over: 100s, error_ratio: 0.1}",
+                at(200),
+                1.0,
+            ),
+            (
+                "{at: 0s, shape: spike, for: 60s, error_ratio: 0.1}",
+                at(59),
+                1.0,
+            ),
+            (
+                "{at: 0s, shape: spike, for: 60s, error_ratio: 0.1}",
+                at(60),
+                0.0,
+            ),
         ] {
             assert_eq!(progress(&reg(yaml), Some(t0), t), want, "{yaml} at {t}");
         }
@@ -121,7 +137,9 @@ mod tests {
         .unwrap();
         let mut b = baseline(&v);
         assert_eq!(b.statuses["500"], 0.01);
-        let r = reg("{at: 0s, error_ratio: 0.11, latency_factor: 4, memory_growth: 1000, crash_every: 2m}");
+        let r = reg(
+            "{at: 0s, error_ratio: 0.11, latency_factor: 4, memory_growth: 1000, crash_every: 2m}",
+        );
         apply(&mut b, &r, 0.5);
         assert!((b.statuses["500"] - 0.06).abs() < 1e-12);
         assert_eq!(b.statuses["404"], 0.05);

@@ -58,7 +58,11 @@ pub fn router_probability(router: Router, weight: f64, nginx_total: u32, pods: P
 /// Share of an all-pods Service's connections the canary gets.
 pub fn replica_ratio(pods: Pods) -> f64 {
     let total = pods.canary + pods.stable;
-    if total == 0 { 0.0 } else { f64::from(pods.canary) / f64::from(total) }
+    if total == 0 {
+        0.0
+    } else {
+        f64::from(pods.canary) / f64::from(total)
+    }
 }
 
 /// Canary share of requests from clients that carry a pin: `sticky_share` for sticky pins
@@ -182,7 +186,10 @@ impl StickyState {
                 let mut covered: i64 = self.window.iter().map(|w| w.0).sum();
                 while covered > l {
                     let excess = covered - l;
-                    let front = self.window.front_mut().expect("covered > 0 means non-empty");
+                    let front = self
+                        .window
+                        .front_mut()
+                        .expect("covered > 0 means non-empty");
                     if front.0 <= excess {
                         covered -= front.0;
                         self.window.pop_front();
@@ -204,7 +211,10 @@ impl StickyState {
 mod tests {
     use super::*;
 
-    const PODS: Pods = Pods { canary: 1, stable: 3 };
+    const PODS: Pods = Pods {
+        canary: 1,
+        stable: 3,
+    };
 
     #[test]
     fn router_probability_table() {
@@ -220,13 +230,21 @@ mod tests {
             let p = router_probability(router, w, total, PODS);
             assert!((p - want).abs() < 1e-12, "{router:?} {w} {total}: {p}");
         }
-        let none = Pods { canary: 0, stable: 0 };
+        let none = Pods {
+            canary: 0,
+            stable: 0,
+        };
         assert_eq!(router_probability(Router::None, 50.0, 100, none), 0.0);
     }
 
     #[test]
     fn quantize_table() {
-        for (w, g, want) in [(12.0, 1, 12.0), (12.0, 5, 10.0), (13.0, 5, 15.0), (99.0, 10, 100.0)] {
+        for (w, g, want) in [
+            (12.0, 1, 12.0),
+            (12.0, 5, 10.0),
+            (13.0, 5, 15.0),
+            (99.0, 10, 100.0),
+        ] {
             assert_eq!(quantize(w, g), want, "{w} by {g}");
         }
     }
@@ -285,9 +303,11 @@ mod tests {
 
     #[test]
     fn split_combines_stickiness_and_internal_callers() {
-        let mut cfg = RoutingConfig::default();
-        cfg.router = Router::Nginx;
-        cfg.sticky_sessions = 0.5;
+        let cfg = RoutingConfig {
+            router: Router::Nginx,
+            sticky_sessions: 0.5,
+            ..RoutingConfig::default()
+        };
         let sp = split(&cfg, 50.0, PODS, 0.1);
         assert!((sp.external - 0.3).abs() < 1e-12);
         assert_eq!(sp.internal, 0.25);

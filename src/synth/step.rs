@@ -67,7 +67,11 @@ impl Demand<'_> {
         let ready = pods.iter().filter(|p| !p.down).count();
         if ready == 0 {
             let n = poisson(router_rng, ext + int);
-            return VersionServed { requests: n, errors: n, unroutable: n };
+            return VersionServed {
+                requests: n,
+                errors: n,
+                unroutable: n,
+            };
         }
         let mut out = VersionServed::default();
         for p in pods.iter_mut().filter(|p| !p.down) {

@@ -34,20 +34,38 @@ pub(super) fn query(store: &Store, start: Timestamp, q: &str, minutes: i64) -> f
 }
 
 fn within(got: f64, want: f64, rel: f64, what: &str) {
-    assert!(((got - want) / want).abs() <= rel, "{what}: got {got}, want {want} ± {}%", rel * 100.0);
+    assert!(
+        ((got - want) / want).abs() <= rel,
+        "{what}: got {got}, want {want} ± {}%",
+        rel * 100.0
+    );
 }
 
 const SHARE: &str = r#"sum(rate(http_requests_total{version="canary"}[10m])) / sum(rate(http_requests_total[10m]))"#;
 
 #[test]
 fn mean_rate_and_error_ratio_over_an_hour() {
-    let (s, w) = run("{seed: 1, traffic: {rps: 100}, stable: {error_ratio: 0.01}}", &[(60, 0)]);
+    let (s, w) = run(
+        "{seed: 1, traffic: {rps: 100}, stable: {error_ratio: 0.01}}",
+        &[(60, 0)],
+    );
     // 360k Poisson requests: σ ≈ 0.17%; tolerance 2%.
-    within(query(&s, w.start(), "sum(rate(http_requests_total[1h]))", 60), 100.0, 0.02, "rps");
+    within(
+        query(&s, w.start(), "sum(rate(http_requests_total[1h]))", 60),
+        100.0,
+        0.02,
+        "rps",
+    );
     // σ of the ratio ≈ 1.7% relative at 3.6k errors; tolerance 6%.
-    let err = r#"sum(rate(http_requests_total{status=~"5.."}[1h])) / sum(rate(http_requests_total[1h]))"#;
+    let err =
+        r#"sum(rate(http_requests_total{status=~"5.."}[1h])) / sum(rate(http_requests_total[1h]))"#;
     within(query(&s, w.start(), err, 60), 0.01, 0.06, "error ratio");
-    within(w.impact().requests as f64, 100.0 * 5400.0, 0.02, "requests incl. warm-up");
+    within(
+        w.impact().requests as f64,
+        100.0 * 5400.0,
+        0.02,
+        "requests incl. warm-up",
+    );
 }
 
 #[test]
@@ -64,12 +82,31 @@ fn p99_from_the_histogram_matches_the_configured_latency() {
             );
             // 30k requests per 5m window; bucket interpolation over ≤25 ms. Tolerance 5%.
             for minute in [10, 20, 30] {
-                within(query(&s, w.start(), &expr, minute), want, 0.05, &format!("{dist} p{q}"));
+                within(
+                    query(&s, w.start(), &expr, minute),
+                    want,
+                    0.05,
+                    &format!("{dist} p{q}"),
+                );
             }
         }
         let mean = "sum(rate(http_request_duration_seconds_sum[30m])) / sum(rate(http_request_duration_seconds_count[30m]))";
-        let model = LatencyModel::fit_seconds(0.08, 0.4, if dist == "gamma" { Distribution::Gamma } else { Distribution::Lognormal }).unwrap();
-        within(query(&s, w.start(), mean, 30), model.mean(), 1e-9, "mean latency");
+        let model = LatencyModel::fit_seconds(
+            0.08,
+            0.4,
+            if dist == "gamma" {
+                Distribution::Gamma
+            } else {
+                Distribution::Lognormal
+            },
+        )
+        .unwrap();
+        within(
+            query(&s, w.start(), mean, 30),
+            model.mean(),
+            1e-9,
+            "mean latency",
+        );
     }
 }
 
@@ -86,7 +123,12 @@ fn canary_share_tracks_the_weight() {
         let yaml = format!("{{seed: 3, traffic: {{rps: 100}}, routing: {{router: {router}}}}}");
         let (s, w) = run(&yaml, &[(30, weight)]);
         // ≥ 6k canary requests in 10m: σ ≤ 1.3% relative; tolerance 8%.
-        within(query(&s, w.start(), SHARE, 30), want, 0.08, &format!("{router} at {weight}"));
+        within(
+            query(&s, w.start(), SHARE, 30),
+            want,
+            0.08,
+            &format!("{router} at {weight}"),
+        );
     }
 }
 
@@ -108,11 +150,19 @@ fn sticky_sessions_lag_the_weight() {
     let (s, w) = run(yaml, &[(10, 50)]);
     let share = r#"sum(rate(http_requests_total{version="canary"}[5m])) / sum(rate(http_requests_total[5m]))"#;
     // Expected over (5m, 10m]: 0.25 + 0.5 × mean of S.
-    let mean_s: f64 = (300..600).map(|t| 0.5 * (1.0 - (-(t as f64) / 1800.0).exp())).sum::<f64>() / 300.0;
+    let mean_s: f64 = (300..600)
+        .map(|t| 0.5 * (1.0 - (-(t as f64) / 1800.0).exp()))
+        .sum::<f64>()
+        / 300.0;
     let want = 0.25 + 0.5 * mean_s;
     within(query(&s, w.start(), share, 10), want, 0.06, "sticky share");
     assert!(want < 0.33, "the lag must be visible: {want}");
-    within(w.sticky_share(), 0.5 * (1.0 - (-600.0f64 / 1800.0).exp()), 0.01, "pinned share");
+    within(
+        w.sticky_share(),
+        0.5 * (1.0 - (-600.0f64 / 1800.0).exp()),
+        0.01,
+        "pinned share",
+    );
 }
 
 #[test]
@@ -121,11 +171,26 @@ fn cache_and_internal_traffic_shift_what_pods_see() {
     let yaml = "{seed: 6, traffic: {rps: 100}, routing: {router: nginx, cache_hit_ratio: 0.5, internal_share: 0.2}}";
     let (s, w) = run(yaml, &[(30, 10)]);
     // Pods see 20 internal + 80 × 0.5 external = 60 rps (tolerance 3%).
-    within(query(&s, w.start(), "sum(rate(http_requests_total[10m]))", 30), 60.0, 0.03, "pod rps");
+    within(
+        query(&s, w.start(), "sum(rate(http_requests_total[10m]))", 30),
+        60.0,
+        0.03,
+        "pod rps",
+    );
     // Canary share at the pods: (40 × 0.10 + 20 × 1/4) / 60 = 0.15 (tolerance 8%).
-    within(query(&s, w.start(), SHARE, 30), 0.15, 0.08, "pod canary share");
+    within(
+        query(&s, w.start(), SHARE, 30),
+        0.15,
+        0.08,
+        "pod canary share",
+    );
     let i = w.impact();
-    within(i.cache_hits as f64 / i.requests as f64, 0.4, 0.02, "cache share of all requests");
+    within(
+        i.cache_hits as f64 / i.requests as f64,
+        0.4,
+        0.02,
+        "cache share of all requests",
+    );
 }
 
 #[test]
@@ -135,10 +200,23 @@ fn regression_by_step_raises_canary_errors() {
     let (s, w) = run(yaml, &[(10, 50), (20, 50)]);
     let err = r#"(sum(rate(http_requests_total{version="canary",status=~"5.."}[5m])) or vector(0)) / sum(rate(http_requests_total{version="canary"}[5m]))"#;
     assert_eq!(query(&s, w.start(), err, 10), 0.0);
-    within(query(&s, w.start(), err, 20), 0.2, 0.05, "regressed error ratio");
-    assert_eq!(w.regression_started(), Some(w.start() + Duration::from_secs(600)));
+    within(
+        query(&s, w.start(), err, 20),
+        0.2,
+        0.05,
+        "regressed error ratio",
+    );
+    assert_eq!(
+        w.regression_started(),
+        Some(w.start() + Duration::from_secs(600))
+    );
     let i = w.impact();
-    within(i.canary_errors as f64, 0.2 * 0.5 * 200.0 * 600.0, 0.05, "blast radius");
+    within(
+        i.canary_errors as f64,
+        0.2 * 0.5 * 200.0 * 600.0,
+        0.05,
+        "blast radius",
+    );
 }
 
 #[test]
@@ -147,25 +225,50 @@ fn crash_loop_resets_counters_that_increase_handles() {
                  canary: {regression: {at: 0s, crash_every: 2m}}}";
     let (s, w) = run(yaml, &[(30, 50)]);
     // 2 canary pods (⌈50·3/100⌉), a restart every 2m each: 15 ± 1 per pod in 30m.
-    let restarts = query(&s, w.start(), r#"sum(increase(kube_pod_container_status_restarts_total{version="canary"}[30m]))"#, 30);
+    let restarts = query(
+        &s,
+        w.start(),
+        r#"sum(increase(kube_pod_container_status_restarts_total{version="canary"}[30m]))"#,
+        30,
+    );
     assert!((26.0..=32.0).contains(&restarts), "restarts {restarts}");
     // Some canary request counter goes down (a reset)...
     let ids = s.series_named("http_requests_total");
-    let reset = ids.iter().map(|&i| &s.series()[i as usize]).any(|x| x.values.windows(2).any(|p| p[1] < p[0]));
+    let reset = ids
+        .iter()
+        .map(|&i| &s.series()[i as usize])
+        .any(|x| x.values.windows(2).any(|p| p[1] < p[0]));
     assert!(reset, "no counter reset found");
     // ...yet increase() over the rollout matches what the canary served (tolerance 5%).
-    let served = query(&s, w.start(), r#"sum(increase(http_requests_total{version="canary"}[30m]))"#, 30);
-    within(served, w.impact().canary_requests as f64, 0.05, "canary requests");
+    let served = query(
+        &s,
+        w.start(),
+        r#"sum(increase(http_requests_total{version="canary"}[30m]))"#,
+        30,
+    );
+    within(
+        served,
+        w.impact().canary_requests as f64,
+        0.05,
+        "canary requests",
+    );
 }
 
 #[test]
 fn quiet_period_gives_nan_ratios_and_memory_grows() {
-    let yaml = "{seed: 9, traffic: {rps: 50, quiet: [{at: 10m, for: 10m}]}, routing: {router: istio},
+    let yaml =
+        "{seed: 9, traffic: {rps: 50, quiet: [{at: 10m, for: 10m}]}, routing: {router: istio},
                  stable: {error_ratio: 0.01},
                  canary: {regression: {at: 0s, memory_growth: 1000000}}}";
     let (s, w) = run(yaml, &[(30, 50)]);
-    let err = r#"sum(rate(http_requests_total{status=~"5.."}[1m])) / sum(rate(http_requests_total[1m]))"#;
+    let err =
+        r#"sum(rate(http_requests_total{status=~"5.."}[1m])) / sum(rate(http_requests_total[1m]))"#;
     assert!(query(&s, w.start(), err, 19).is_nan(), "0/0 must be NaN");
-    let mem = query(&s, w.start(), r#"max(process_resident_memory_bytes{version="canary"})"#, 30);
+    let mem = query(
+        &s,
+        w.start(),
+        r#"max(process_resident_memory_bytes{version="canary"})"#,
+        30,
+    );
     within(mem, 200e6 + 30e6, 0.01, "memory after 30m at 1 MB/min");
 }

@@ -19,7 +19,8 @@ pub fn rate(cfg: &TrafficConfig, start: Timestamp, t: Timestamp) -> f64 {
     let drift = (1.0 + cfg.drift * hours).max(0.0);
     let mut r = cfg.rps * diurnal * drift;
     let offset = t - start;
-    let within = |at: Duration, len: Duration| offset >= at && offset.millis() < at.millis() + len.millis();
+    let within =
+        |at: Duration, len: Duration| offset >= at && offset.millis() < at.millis() + len.millis();
     for b in &cfg.bursts {
         if within(b.at, b.length) {
             r *= b.factor;
@@ -35,7 +36,12 @@ pub fn rate(cfg: &TrafficConfig, start: Timestamp, t: Timestamp) -> f64 {
 
 /// Expected requests in `(from, to]`: the rate integrated with a midpoint rule on steps of at
 /// most one second.
-pub fn expected_requests(cfg: &TrafficConfig, start: Timestamp, from: Timestamp, to: Timestamp) -> f64 {
+pub fn expected_requests(
+    cfg: &TrafficConfig,
+    start: Timestamp,
+    from: Timestamp,
+    to: Timestamp,
+) -> f64 {
     let total = (to - from).millis();
     if total <= 0 {
         return 0.0;
@@ -56,7 +62,13 @@ mod tests {
     use crate::synth::config::{Burst, Quiet};
 
     fn cfg() -> TrafficConfig {
-        TrafficConfig { rps: 100.0, diurnal: 0.0, drift: 0.0, bursts: vec![], quiet: vec![] }
+        TrafficConfig {
+            rps: 100.0,
+            diurnal: 0.0,
+            drift: 0.0,
+            bursts: vec![],
+            quiet: vec![],
+        }
     }
 
     #[test]
@@ -65,8 +77,16 @@ mod tests {
         let mut c = cfg();
         c.diurnal = 0.5;
         c.drift = 0.1;
-        c.bursts.push(Burst { at: Duration::from_secs(60), length: Duration::from_secs(60), factor: 3.0 });
-        c.quiet.push(Quiet { at: Duration::from_secs(300), length: Duration::from_secs(60), rps: 0.0 });
+        c.bursts.push(Burst {
+            at: Duration::from_secs(60),
+            length: Duration::from_secs(60),
+            factor: 3.0,
+        });
+        c.quiet.push(Quiet {
+            at: Duration::from_secs(300),
+            length: Duration::from_secs(60),
+            rps: 0.0,
+        });
         let trough = 100.0 * (1.0 + 0.5 * (2.0 * std::f64::consts::PI * -14.0 / 24.0).cos());
         for (t_s, want) in [
             (0, trough),
@@ -87,6 +107,9 @@ mod tests {
         let c = cfg();
         let n = expected_requests(&c, Timestamp(0), Timestamp(0), Timestamp(15_000));
         assert!((n - 1500.0).abs() < 1e-9);
-        assert_eq!(expected_requests(&c, Timestamp(0), Timestamp(5), Timestamp(5)), 0.0);
+        assert_eq!(
+            expected_requests(&c, Timestamp(0), Timestamp(5), Timestamp(5)),
+            0.0
+        );
     }
 }

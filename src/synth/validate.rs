@@ -40,11 +40,17 @@ impl WorldConfig {
         }
         let j = self.scrape_jitter.millis();
         if j < 0 || 2 * j >= self.scrape_interval.millis() {
-            return Err(err("scrape_jitter", "must be ≥ 0 and below scrape_interval / 2"));
+            return Err(err(
+                "scrape_jitter",
+                "must be ≥ 0 and below scrape_interval / 2",
+            ));
         }
         ratio("missed_scrapes", self.missed_scrapes)?;
         if self.missed_scrapes >= 1.0 {
-            return Err(err("missed_scrapes", "must be below 1: no scrape would succeed"));
+            return Err(err(
+                "missed_scrapes",
+                "must be below 1: no scrape would succeed",
+            ));
         }
         if self.warmup.millis() < 0 {
             return Err(err("warmup", "must not be negative"));
@@ -70,12 +76,18 @@ impl WorldConfig {
         }
         ratio("traffic.diurnal", t.diurnal)?;
         if !t.drift.is_finite() || t.drift.abs() > 10.0 {
-            return Err(err("traffic.drift", "must be a relative change per hour in [-10, 10]"));
+            return Err(err(
+                "traffic.drift",
+                "must be a relative change per hour in [-10, 10]",
+            ));
         }
         for (i, b) in t.bursts.iter().enumerate() {
             non_negative(&format!("traffic.bursts[{i}].factor"), b.factor)?;
             if b.factor > 1000.0 {
-                return Err(err(format!("traffic.bursts[{i}].factor"), "must be at most 1000"));
+                return Err(err(
+                    format!("traffic.bursts[{i}].factor"),
+                    "must be at most 1000",
+                ));
             }
         }
         for (i, q) in t.quiet.iter().enumerate() {
@@ -99,7 +111,10 @@ impl WorldConfig {
         if r.internal_service == Some(super::config::InternalService::Mesh)
             && !matches!(r.router, Router::Istio | Router::Smi)
         {
-            return Err(err("routing.internal_service", "`mesh` needs router istio or smi"));
+            return Err(err(
+                "routing.internal_service",
+                "`mesh` needs router istio or smi",
+            ));
         }
         if r.session_lifetime.millis() <= 0 {
             return Err(err("routing.session_lifetime", "must be positive"));
@@ -111,7 +126,10 @@ impl WorldConfig {
             return Err(err("routing.weight_delay", "must not be negative"));
         }
         if r.alb_verify_delay.is_some() && r.router != Router::Alb {
-            return Err(err("routing.alb_verify_delay", "only applies to router alb"));
+            return Err(err(
+                "routing.alb_verify_delay",
+                "only applies to router alb",
+            ));
         }
         if !(r.requests_per_session.is_finite() && r.requests_per_session >= 1.0) {
             return Err(err("routing.requests_per_session", "must be ≥ 1"));
@@ -137,14 +155,20 @@ impl WorldConfig {
         for k in m.labels.keys() {
             let reserved = ["service", "pod", "version", "status", "le", "__name__"];
             if !valid_name(k, false) || reserved.contains(&k.as_str()) || *k == m.hash_label {
-                return Err(err(format!("metrics.labels.{k}"), "not a valid extra label name"));
+                return Err(err(
+                    format!("metrics.labels.{k}"),
+                    "not a valid extra label name",
+                ));
             }
         }
         let ok = !m.buckets.is_empty()
             && m.buckets.iter().all(|b| b.is_finite() && *b > 0.0)
             && m.buckets.windows(2).all(|w| w[0] < w[1]);
         if !ok {
-            return Err(err("metrics.buckets", "must be finite, positive and strictly ascending"));
+            return Err(err(
+                "metrics.buckets",
+                "must be finite, positive and strictly ascending",
+            ));
         }
         Ok(())
     }
@@ -187,7 +211,10 @@ fn validate_version(field: &str, v: &VersionConfig) -> Check {
     if let Some(m) = v.memory_bytes {
         non_negative(&format!("{field}.memory_bytes"), m)?;
     }
-    for (name, val) in [("pod_template_hash", &v.pod_template_hash), ("version", &v.version)] {
+    for (name, val) in [
+        ("pod_template_hash", &v.pod_template_hash),
+        ("version", &v.version),
+    ] {
         if val.as_ref().is_some_and(|s| s.is_empty()) {
             return Err(err(format!("{field}.{name}"), "must not be empty"));
         }
@@ -198,7 +225,10 @@ fn validate_version(field: &str, v: &VersionConfig) -> Check {
 fn validate_regression(field: &str, r: &Regression, canary: &VersionConfig) -> Check {
     match (r.at, r.step) {
         (Some(_), Some(_)) | (None, None) => {
-            return Err(err(field, "give exactly one of `at` (offset) and `step` (index)"));
+            return Err(err(
+                field,
+                "give exactly one of `at` (offset) and `step` (index)",
+            ));
         }
         (Some(at), None) if at.millis() < 0 => {
             return Err(err(format!("{field}.at"), "must not be negative"));
@@ -207,7 +237,10 @@ fn validate_regression(field: &str, r: &Regression, canary: &VersionConfig) -> C
     }
     match r.shape {
         Shape::Ramp if r.over.is_none_or(|o| o.millis() <= 0) => {
-            return Err(err(format!("{field}.over"), "a ramp needs a positive `over`"));
+            return Err(err(
+                format!("{field}.over"),
+                "a ramp needs a positive `over`",
+            ));
         }
         Shape::Spike if r.length.is_none() => {
             return Err(err(format!("{field}.for"), "a spike needs `for`"));
@@ -219,14 +252,21 @@ fn validate_regression(field: &str, r: &Regression, canary: &VersionConfig) -> C
     }
     let merged = VersionConfig {
         error_ratio: r.error_ratio.or(canary.error_ratio),
-        statuses: if r.statuses.is_empty() { canary.statuses.clone() } else { r.statuses.clone() },
+        statuses: if r.statuses.is_empty() {
+            canary.statuses.clone()
+        } else {
+            r.statuses.clone()
+        },
         ..VersionConfig::default()
     };
     validate_statuses(field, &merged)?;
-    if let Some(f) = r.latency_factor {
-        if !(f.is_finite() && f > 0.0 && f <= 1000.0) {
-            return Err(err(format!("{field}.latency_factor"), "must be in (0, 1000]"));
-        }
+    if let Some(f) = r.latency_factor
+        && !(f.is_finite() && f > 0.0 && f <= 1000.0)
+    {
+        return Err(err(
+            format!("{field}.latency_factor"),
+            "must be in (0, 1000]",
+        ));
     }
     let lat = &canary.latency;
     let p50 = r.p50.unwrap_or(lat.p50);
@@ -246,7 +286,10 @@ fn validate_regression(field: &str, r: &Regression, canary: &VersionConfig) -> C
         || r.memory_growth.is_some()
         || r.crash_every.is_some();
     if !any {
-        return Err(err(field, "has no effect: set error_ratio, statuses, p50/p99, latency_factor, memory_growth or crash_every"));
+        return Err(err(
+            field,
+            "has no effect: set error_ratio, statuses, p50/p99, latency_factor, memory_growth or crash_every",
+        ));
     }
     Ok(())
 }

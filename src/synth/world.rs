@@ -129,7 +129,11 @@ impl World {
     }
     /// When the first canary regression began, once it has.
     pub fn regression_started(&self) -> Option<Timestamp> {
-        self.regressions.iter().filter_map(|r| r.1).filter(|t| *t <= self.now).min()
+        self.regressions
+            .iter()
+            .filter_map(|r| r.1)
+            .filter(|t| *t <= self.now)
+            .min()
     }
 
     /// Pod counts for a weight with a traffic router (TRAFFIC.md §2.1): canary ⌈W·N/100⌉,
@@ -149,14 +153,18 @@ impl World {
     pub fn alb_verify_delay(&self) -> Option<Duration> {
         let r = &self.cfg.routing;
         (r.router == Router::Alb).then(|| {
-            let d = r.alb_verify_delay.unwrap_or_else(|| self.weight_delay()).millis();
+            let d = r
+                .alb_verify_delay
+                .unwrap_or_else(|| self.weight_delay())
+                .millis();
             Duration::from_millis(((d + 9_999) / 10_000).max(1) * 10_000)
         })
     }
 
     fn weight_delay(&self) -> Duration {
         let r = &self.cfg.routing;
-        r.weight_delay.unwrap_or_else(|| router::default_weight_delay(r.router))
+        r.weight_delay
+            .unwrap_or_else(|| router::default_weight_delay(r.router))
     }
 
     /// Stable-only history from `start − warmup` to `start`.
@@ -241,7 +249,14 @@ impl World {
             pairs.extend(m.labels.iter().map(|(k, v)| (k.as_str(), v.as_str())));
             let labels = Labels::from_pairs(pairs);
             let memory = v.memory_bytes.unwrap_or(200e6);
-            pods.push(Pod::new(version, name, labels, self.cfg.seed, m.buckets.len(), memory));
+            pods.push(Pod::new(
+                version,
+                name,
+                labels,
+                self.cfg.seed,
+                m.buckets.len(),
+                memory,
+            ));
         }
     }
 
@@ -253,7 +268,9 @@ impl World {
         let key = (b.p50.to_bits(), b.p99.to_bits(), dist);
         *self.models.entry(key).or_insert_with(|| {
             LatencyModel::fit_seconds(b.p50, b.p99, dist)
-                .or_else(|_| LatencyModel::fit_seconds(b.p50, b.p99, super::config::Distribution::Lognormal))
+                .or_else(|_| {
+                    LatencyModel::fit_seconds(b.p50, b.p99, super::config::Distribution::Lognormal)
+                })
                 .expect("validated quantiles keep 0 < p50 < p99 at every progress")
         })
     }
@@ -276,7 +293,11 @@ impl World {
     fn applied_weight(&self, from: Timestamp, to: Timestamp) -> f64 {
         let lag = self.weight_delay();
         let at = |t: Timestamp| {
-            self.writes.iter().take_while(|w| w.0 + lag <= t).last().map_or(0, |w| w.1)
+            self.writes
+                .iter()
+                .take_while(|w| w.0 + lag <= t)
+                .last()
+                .map_or(0, |w| w.1)
         };
         let mut points: Vec<Timestamp> = self
             .writes
@@ -293,7 +314,12 @@ impl World {
             .sum()
     }
 
-    fn slot_impact(&mut self, from: Timestamp, to: Timestamp, builder: &mut StoreBuilder) -> UserImpact {
+    fn slot_impact(
+        &mut self,
+        from: Timestamp,
+        to: Timestamp,
+        builder: &mut StoreBuilder,
+    ) -> UserImpact {
         let stable_b = self.behaviour(Version::Stable, to);
         let canary_b = self.behaviour(Version::Canary, to);
         super::step::crashes(&mut self.canary, &canary_b, from, to, &self.cfg);
@@ -325,8 +351,22 @@ impl World {
             internal_error_factor: r.internal_error_factor,
             bounds: &self.cfg.metrics.buckets,
         };
-        let c = demand.serve(&mut self.canary, split.external, split.internal, &canary_b, &models.1, &mut self.router_rng);
-        let s = demand.serve(&mut self.stable, 1.0 - split.external, 1.0 - split.internal, &stable_b, &models.0, &mut self.router_rng);
+        let c = demand.serve(
+            &mut self.canary,
+            split.external,
+            split.internal,
+            &canary_b,
+            &models.1,
+            &mut self.router_rng,
+        );
+        let s = demand.serve(
+            &mut self.stable,
+            1.0 - split.external,
+            1.0 - split.internal,
+            &stable_b,
+            &models.0,
+            &mut self.router_rng,
+        );
         impact.canary_requests = c.requests;
         impact.canary_errors = c.errors;
         impact.stable_requests = s.requests;

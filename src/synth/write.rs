@@ -20,7 +20,8 @@ use crate::promql::api_json::{format_timestamp, write_json_string, write_value};
 
 /// Whether `text` (seconds) reads back as `t_ms` under Prometheus's truncation.
 fn reads_back(text: &str, t_ms: i64) -> bool {
-    text.parse::<f64>().is_ok_and(|s| (s * 1000.0) as i64 == t_ms)
+    text.parse::<f64>()
+        .is_ok_and(|s| (s * 1000.0) as i64 == t_ms)
 }
 
 /// The first timestamp at or after `t` whose 3-decimal seconds text reads back exactly.
@@ -55,8 +56,14 @@ pub fn write(store: &Store, format: Format, out: &mut impl Write) -> io::Result<
 
 /// The OpenMetrics family and type of a series name, from the store's `# TYPE`s.
 fn family_of<'a>(name: &'a str, types: &HashMap<String, String>) -> (&'a str, &'static str) {
-    fn typed(types: &HashMap<String, String>, base: &str, want: &[&'static str]) -> Option<&'static str> {
-        types.get(base).and_then(|t| want.iter().find(|w| **w == t.as_str()).copied())
+    fn typed(
+        types: &HashMap<String, String>,
+        base: &str,
+        want: &[&'static str],
+    ) -> Option<&'static str> {
+        types
+            .get(base)
+            .and_then(|t| want.iter().find(|w| **w == t.as_str()).copied())
     }
     if let Some(t) = typed(types, name, &["gauge", "unknown", "summary"]) {
         return (name, t);
@@ -113,7 +120,11 @@ pub fn write_openmetrics(store: &Store, out: &mut impl Write) -> io::Result<()> 
     for s in store.series().iter().filter(|s| !s.values.is_empty()) {
         let name = s.labels.metric_name().unwrap_or_default();
         let (family, typ) = family_of(name, &store.metric_types);
-        families.entry(family).or_insert((typ, Vec::new())).1.push(s);
+        families
+            .entry(family)
+            .or_insert((typ, Vec::new()))
+            .1
+            .push(s);
     }
     let mut line = String::new();
     for (family, (typ, mut series)) in families {
@@ -192,7 +203,11 @@ pub fn write_csv(store: &Store, out: &mut impl Write) -> io::Result<()> {
             row.clear();
             row.push(format_timestamp(*t));
             row.push(s.labels.metric_name().unwrap_or_default().to_string());
-            row.extend(names.iter().map(|n| s.labels.get(n).unwrap_or_default().to_string()));
+            row.extend(
+                names
+                    .iter()
+                    .map(|n| s.labels.get(n).unwrap_or_default().to_string()),
+            );
             let mut value = String::new();
             write_value(&mut value, *v);
             row.push(value);

@@ -19,7 +19,10 @@ routing: {router: nginx, sticky_sessions: 0.2}
     assert_eq!(c.seed, 7);
     assert_eq!(c.warmup, Duration::from_secs(1800));
     assert_eq!(c.routing.router, Router::Nginx);
-    assert_eq!(c.canary.regression.as_ref().unwrap().at, Some(Duration::from_secs(720)));
+    assert_eq!(
+        c.canary.regression.as_ref().unwrap().at,
+        Some(Duration::from_secs(720))
+    );
     assert_eq!(c.metrics.requests, "http_requests_total");
     assert_eq!(c.start.to_string(), "2026-01-05T10:00:00.000Z");
 }
@@ -34,24 +37,66 @@ fn invalid_values_name_their_field() {
         ("{missed_scrapes: 1}", "missed_scrapes"),
         ("{traffic: {rps: -1}}", "traffic.rps"),
         ("{traffic: {diurnal: 2}}", "traffic.diurnal"),
-        ("{traffic: {bursts: [{at: 1m, for: 1m, factor: .nan}]}}", "traffic.bursts[0].factor"),
+        (
+            "{traffic: {bursts: [{at: 1m, for: 1m, factor: .nan}]}}",
+            "traffic.bursts[0].factor",
+        ),
         ("{stable: {error_ratio: 1.5}}", "stable.error_ratio"),
         ("{stable: {statuses: {'5xx': 0.1}}}", "stable.statuses.5xx"),
         ("{stable: {statuses: {'500': 0.6, '503': 0.6}}}", "stable"),
-        ("{stable: {latency: {p50: 1s, p99: 100ms}}}", "stable.latency"),
-        ("{stable: {regression: {at: 1m, error_ratio: 0.1}}}", "stable.regression"),
-        ("{canary: {regression: {error_ratio: 0.1}}}", "canary.regressions[0]"),
-        ("{canary: {regression: {at: 1m, step: 2, error_ratio: 0.1}}}", "canary.regressions[0]"),
-        ("{canary: {regression: {at: 1m, shape: ramp, error_ratio: 0.1}}}", "canary.regressions[0].over"),
-        ("{canary: {regression: {at: 1m, shape: spike, error_ratio: 0.1}}}", "canary.regressions[0].for"),
+        (
+            "{stable: {latency: {p50: 1s, p99: 100ms}}}",
+            "stable.latency",
+        ),
+        (
+            "{stable: {regression: {at: 1m, error_ratio: 0.1}}}",
+            "stable.regression",
+        ),
+        (
+            "{canary: {regression: {error_ratio: 0.1}}}",
+            "canary.regressions[0]",
+        ),
+        (
+            "{canary: {regression: {at: 1m, step: 2, error_ratio: 0.1}}}",
+            "canary.regressions[0]",
+        ),
+        (
+            "{canary: {regression: {at: 1m, shape: ramp, error_ratio: 0.1}}}",
+            "canary.regressions[0].over",
+        ),
+        (
+            "{canary: {regression: {at: 1m, shape: spike, error_ratio: 0.1}}}",
+            "canary.regressions[0].for",
+        ),
         ("{canary: {regression: {at: 1m}}}", "canary.regressions[0]"),
-        ("{canary: {regression: {at: 1m, p99: 1ms}}}", "canary.regressions[0].p99"),
-        ("{canary: {regression: {at: 1m, crash_every: 10ms}}}", "canary.regressions[0].crash_every"),
-        ("{routing: {router: istio, sticky_sessions: 0.5}}", "routing.sticky_sessions"),
-        ("{routing: {router: nginx, internal_service: mesh}}", "routing.internal_service"),
-        ("{routing: {cache_hit_ratio: -0.1}}", "routing.cache_hit_ratio"),
-        ("{routing: {weight_granularity: 0}}", "routing.weight_granularity"),
-        ("{routing: {router: nginx, alb_verify_delay: 5s}}", "routing.alb_verify_delay"),
+        (
+            "{canary: {regression: {at: 1m, p99: 1ms}}}",
+            "canary.regressions[0].p99",
+        ),
+        (
+            "{canary: {regression: {at: 1m, crash_every: 10ms}}}",
+            "canary.regressions[0].crash_every",
+        ),
+        (
+            "{routing: {router: istio, sticky_sessions: 0.5}}",
+            "routing.sticky_sessions",
+        ),
+        (
+            "{routing: {router: nginx, internal_service: mesh}}",
+            "routing.internal_service",
+        ),
+        (
+            "{routing: {cache_hit_ratio: -0.1}}",
+            "routing.cache_hit_ratio",
+        ),
+        (
+            "{routing: {weight_granularity: 0}}",
+            "routing.weight_granularity",
+        ),
+        (
+            "{routing: {router: nginx, alb_verify_delay: 5s}}",
+            "routing.alb_verify_delay",
+        ),
         ("{routing: {router: traefik}}", "world"),
         ("{metrics: {requests: 'a-b'}}", "metrics.requests"),
         ("{metrics: {buckets: [1, 0.5]}}", "metrics.buckets"),
@@ -73,13 +118,19 @@ fn the_world_rejects_what_the_caller_asks_wrongly() {
     let mut served = w.served_weight(10);
     served.weight = 101;
     let until = w.start();
-    assert_eq!(w.advance(until, served, None, &mut b).unwrap_err().field, "served.weight");
+    assert_eq!(
+        w.advance(until, served, None, &mut b).unwrap_err().field,
+        "served.weight"
+    );
 }
 
 #[test]
 fn alb_verification_rounds_up_to_polls() {
     let c = WorldConfig::from_yaml("{routing: {router: alb, alb_verify_delay: 12s}}").unwrap();
-    assert_eq!(World::new(c, 3).unwrap().alb_verify_delay(), Some(Duration::from_secs(20)));
+    assert_eq!(
+        World::new(c, 3).unwrap().alb_verify_delay(),
+        Some(Duration::from_secs(20))
+    );
     let c = WorldConfig::from_yaml("{routing: {router: istio}}").unwrap();
     assert_eq!(World::new(c, 3).unwrap().alb_verify_delay(), None);
 }

@@ -24,7 +24,12 @@ fn samples(store: &Store) -> Vec<(String, Vec<(i64, u64)>)> {
         .series()
         .iter()
         .map(|s| {
-            let pts = s.timestamps.iter().zip(s.values.iter()).map(|(t, v)| (*t, v.to_bits())).collect();
+            let pts = s
+                .timestamps
+                .iter()
+                .zip(s.values.iter())
+                .map(|(t, v)| (*t, v.to_bits()))
+                .collect();
             (s.labels.to_string(), pts)
         })
         .collect();
@@ -96,10 +101,24 @@ fn openmetrics_timestamps_survive_truncation() {
         store.append(id, t, 1.0);
         let s = store.finish().unwrap();
         let text = bytes(&s, Format::OpenMetrics);
-        fourth_decimal += usize::from(String::from_utf8_lossy(&text).split(' ').nth(2).unwrap().trim().len() > 14);
-        assert_eq!(&*read_back(Format::OpenMetrics, &text).series()[0].timestamps, &[t]);
+        fourth_decimal += usize::from(
+            String::from_utf8_lossy(&text)
+                .split(' ')
+                .nth(2)
+                .unwrap()
+                .trim()
+                .len()
+                > 14,
+        );
+        assert_eq!(
+            &*read_back(Format::OpenMetrics, &text).series()[0].timestamps,
+            &[t]
+        );
         let exact = write::openmetrics_exact(Timestamp(t)).millis();
         assert!(exact >= t && exact - t < 5, "{t} → {exact}");
     }
-    assert!(fourth_decimal < 2000, "every timestamp needed a fourth decimal");
+    assert!(
+        fourth_decimal < 2000,
+        "every timestamp needed a fourth decimal"
+    );
 }
