@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Deserializer};
 
+pub use super::config_routing::{InternalService, NginxAffinity, Router, RoutingConfig};
 use crate::model::{Duration, Timestamp};
 
 /// The synthetic world. All times of regressions, bursts and quiet periods are offsets from
@@ -186,82 +187,6 @@ pub enum Shape {
     Spike,
 }
 
-/// How the weight reaches users (TRAFFIC.md §3, §4, §6).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RoutingConfig {
-    #[serde(default)]
-    pub router: Router,
-    /// Fraction of requests from clients that keep a version pin (cookie, ClientIP).
-    #[serde(default)]
-    pub sticky_sessions: f64,
-    /// Pin lifetime: the mean of an exponential (nginx, none) or the fixed ALB
-    /// `durationSeconds` (default 30m).
-    #[serde(default = "default_session", deserialize_with = "duration")]
-    pub session_lifetime: Duration,
-    /// Fraction of external requests a cache answers before either version (default 0).
-    #[serde(default)]
-    pub cache_hit_ratio: f64,
-    /// Fraction of all requests from inside the cluster, bypassing ingress and cache.
-    #[serde(default)]
-    pub internal_share: f64,
-    /// Which Service internal callers use (default: `mesh` for istio/smi, else `all_pods`).
-    #[serde(default)]
-    pub internal_service: Option<InternalService>,
-    /// Multiplies the error ratios of internal requests (default 1).
-    #[serde(default = "one")]
-    pub internal_error_factor: f64,
-    /// Weights are applied in multiples of this many percent (default 1).
-    #[serde(default = "one_u32")]
-    pub weight_granularity: u32,
-    /// Data-plane lag after Argo writes a weight (default per router: none 0, nginx 2s,
-    /// alb 10s, istio 1s, smi 1s).
-    #[serde(default, deserialize_with = "opt_duration")]
-    pub weight_delay: Option<Duration>,
-    /// ALB: time until `--aws-verify-target-group` sees the new weight (default 10s).
-    #[serde(default, deserialize_with = "opt_duration")]
-    pub alb_verify_delay: Option<Duration>,
-    /// NGINX `affinity-canary-behavior` for cookie clients (default sticky).
-    #[serde(default)]
-    pub nginx_affinity: NginxAffinity,
-    /// NGINX `canary-weight-total` (default 100; totals ≤ 100 are ignored, as the Lua does).
-    #[serde(default = "hundred")]
-    pub nginx_weight_total: u32,
-    /// Requests per session, for NGINX legacy affinity (default 10).
-    #[serde(default = "ten")]
-    pub requests_per_session: f64,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Router {
-    /// Basic canary: the weight becomes a pod ratio behind one Service.
-    #[default]
-    None,
-    Nginx,
-    Alb,
-    Istio,
-    Smi,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum InternalService {
-    Stable,
-    Canary,
-    AllPods,
-    Mesh,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum NginxAffinity {
-    Off,
-    #[default]
-    Sticky,
-    Legacy,
-}
-
 /// Series names and labels, defaulting to what common exporters emit.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -313,14 +238,9 @@ defaults! {
     default_start: Timestamp = Timestamp(1_767_607_200_000);
     default_scrape: Duration = Duration::from_secs(15);
     default_warmup: Duration = Duration::from_secs(1800);
-    default_session: Duration = Duration::from_secs(1800);
     default_p50: Duration = Duration::from_millis(50);
     default_p99: Duration = Duration::from_millis(250);
     default_rps: f64 = 100.0;
-    one: f64 = 1.0;
-    one_u32: u32 = 1;
-    hundred: u32 = 100;
-    ten: f64 = 10.0;
     default_service: String = "app".into();
     default_requests: String = "http_requests_total".into();
     default_duration: String = "http_request_duration_seconds".into();
@@ -340,23 +260,18 @@ impl Default for LatencyConfig {
         serde_saphyr::from_str("{}").expect("every latency field has a default")
     }
 }
-impl Default for RoutingConfig {
-    fn default() -> Self {
-        serde_saphyr::from_str("{}").expect("every routing field has a default")
-    }
-}
 impl Default for MetricsConfig {
     fn default() -> Self {
         serde_saphyr::from_str("{}").expect("every metrics field has a default")
     }
 }
 
-fn duration<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+pub(super) fn duration<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
     let s = String::deserialize(d)?;
     Duration::parse(&s).map_err(serde::de::Error::custom)
 }
 
-fn opt_duration<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
+pub(super) fn opt_duration<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
     duration(d).map(Some)
 }
 

@@ -45,12 +45,14 @@
 //!   cache TTLs (the cache is a constant hit ratio), stale markers for vanished pods.
 
 mod config;
+mod config_routing;
 mod emit;
 mod latency;
 mod pods;
 mod regression;
 mod rng;
 mod router;
+mod served;
 mod step;
 mod traffic;
 mod validate;

@@ -14,46 +14,10 @@ use super::pods::{Pod, Version, poisson};
 use super::regression::{self, Behaviour};
 use super::rng::{Rng64, pod_suffix, stream};
 use super::router::{self, PinLifetime, Pods, StickyState};
+use super::served::applied_weight;
+pub use super::served::{ServedWeight, UserImpact};
 use super::{emit, traffic, write};
 use crate::model::{Duration, Labels, StoreBuilder, Timestamp};
-
-/// What the step engine has set for the next interval.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ServedWeight {
-    /// Canary weight Argo wrote to the router, integer percent 0..=100. Ignored by the
-    /// `none` router, where the pod counts are the split.
-    pub weight: u32,
-    pub canary_replicas: u32,
-    pub stable_replicas: u32,
-}
-
-/// What users felt, cumulative or per call (TRAFFIC.md §4: requests, not users).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct UserImpact {
-    /// Every request, cache hits included.
-    pub requests: u64,
-    pub cache_hits: u64,
-    pub canary_requests: u64,
-    /// 5xx answers attributed to the canary, including requests routed to it while it had
-    /// no Ready pod (answered 503 by the router, invisible in pod metrics).
-    pub canary_errors: u64,
-    pub stable_requests: u64,
-    pub stable_errors: u64,
-    /// Requests the router sent to a version with no Ready pod.
-    pub unroutable: u64,
-}
-
-impl UserImpact {
-    fn add(&mut self, o: &UserImpact) {
-        self.requests += o.requests;
-        self.cache_hits += o.cache_hits;
-        self.canary_requests += o.canary_requests;
-        self.canary_errors += o.canary_errors;
-        self.stable_requests += o.stable_requests;
-        self.stable_errors += o.stable_errors;
-        self.unroutable += o.unroutable;
-    }
-}
 
 /// The synthetic world.
 #[derive(Debug)]
@@ -288,32 +252,6 @@ impl World {
         }
     }
 
-    /// Mean weight the data plane applied over `[from, to)`: Argo's writes shifted by the
-    /// router's lag.
-    fn applied_weight(&self, from: Timestamp, to: Timestamp) -> f64 {
-        let lag = self.weight_delay();
-        let at = |t: Timestamp| {
-            self.writes
-                .iter()
-                .take_while(|w| w.0 + lag <= t)
-                .last()
-                .map_or(0, |w| w.1)
-        };
-        let mut points: Vec<Timestamp> = self
-            .writes
-            .iter()
-            .map(|w| w.0 + lag)
-            .filter(|t| *t > from && *t < to)
-            .collect();
-        points.insert(0, from);
-        points.push(to);
-        let span = (to - from).millis().max(1) as f64;
-        points
-            .windows(2)
-            .map(|p| f64::from(at(p[0])) * (p[1] - p[0]).millis() as f64 / span)
-            .sum()
-    }
-
     fn slot_impact(
         &mut self,
         from: Timestamp,
@@ -328,7 +266,7 @@ impl World {
             stable: self.stable.iter().filter(|p| !p.down).count() as u32,
         };
         let r = self.cfg.routing.clone();
-        let weight = self.applied_weight(from, to);
+        let weight = applied_weight(&self.writes, self.weight_delay(), from, to);
         let w = router::quantize(weight, r.weight_granularity);
         let p_new = router::router_probability(r.router, w, r.nginx_weight_total, pods);
         let sticky = self.sticky.advance(p_new, to - from);
