@@ -6,8 +6,15 @@
 use super::ConfigError;
 use super::config::{Regression, Router, Shape, VersionConfig, WorldConfig};
 use super::latency::LatencyModel;
+use crate::model::Duration;
 
 type Check = Result<(), ConfigError>;
+
+const MAX_WARMUP: i64 = 30 * 86_400_000;
+const MAX_TIME: i64 = 1_000_000_000_000_000;
+/// Offsets and lengths beyond ten years are surely mistakes, and keep time arithmetic far
+/// from overflow.
+const MAX_SPAN: i64 = 3650 * 86_400_000;
 
 fn err(field: impl Into<String>, message: impl Into<String>) -> ConfigError {
     ConfigError {
@@ -52,9 +59,16 @@ impl WorldConfig {
                 "must be below 1: no scrape would succeed",
             ));
         }
-        if self.warmup.millis() < 0 {
-            return Err(err("warmup", "must not be negative"));
+        if !(0..=MAX_WARMUP).contains(&self.warmup.millis()) {
+            return Err(err("warmup", "must be 0 to 30d"));
         }
+        if self.start.millis().abs() > MAX_TIME {
+            return Err(err("start", "must lie within ±30,000 years of 1970"));
+        }
+        if self.scrape_interval.millis() > 3_600_000 {
+            return Err(err("scrape_interval", "must be at most 1h"));
+        }
+        self.validate_spans()?;
         self.validate_traffic()?;
         validate_version("stable", &self.stable)?;
         validate_version("canary", &self.canary)?;
@@ -66,6 +80,35 @@ impl WorldConfig {
         }
         self.validate_routing()?;
         self.validate_metrics()
+    }
+
+    fn validate_spans(&self) -> Check {
+        let mut spans: Vec<(String, Option<Duration>)> = Vec::new();
+        for (i, b) in self.traffic.bursts.iter().enumerate() {
+            spans.push((format!("traffic.bursts[{i}].at"), Some(b.at)));
+            spans.push((format!("traffic.bursts[{i}].for"), Some(b.length)));
+        }
+        for (i, q) in self.traffic.quiet.iter().enumerate() {
+            spans.push((format!("traffic.quiet[{i}].at"), Some(q.at)));
+            spans.push((format!("traffic.quiet[{i}].for"), Some(q.length)));
+        }
+        for (i, r) in self.canary.all_regressions().enumerate() {
+            let f = format!("canary.regressions[{i}]");
+            spans.push((format!("{f}.at"), r.at));
+            spans.push((format!("{f}.over"), r.over));
+            spans.push((format!("{f}.for"), r.length));
+            spans.push((format!("{f}.crash_every"), r.crash_every));
+        }
+        let r = &self.routing;
+        spans.push(("routing.session_lifetime".into(), Some(r.session_lifetime)));
+        spans.push(("routing.weight_delay".into(), r.weight_delay));
+        spans.push(("routing.alb_verify_delay".into(), r.alb_verify_delay));
+        for (field, d) in spans {
+            if d.is_some_and(|d| d.millis() > MAX_SPAN) {
+                return Err(err(field, "must be at most 3650d"));
+            }
+        }
+        Ok(())
     }
 
     fn validate_traffic(&self) -> Check {

@@ -230,12 +230,18 @@ impl World {
             Version::Canary => self.cfg.canary.latency.distribution,
         };
         let key = (b.p50.to_bits(), b.p99.to_bits(), dist);
+        // Stacked regressions can bring p99 to p50 or below: keep p99 just above p50, and
+        // fall back to log-normal where no gamma fits.
+        let (p50, p99) = (b.p50.max(1e-6), b.p99.max(b.p50.max(1e-6) * 1.001));
         *self.models.entry(key).or_insert_with(|| {
-            LatencyModel::fit_seconds(b.p50, b.p99, dist)
+            LatencyModel::fit_seconds(p50, p99, dist)
                 .or_else(|_| {
-                    LatencyModel::fit_seconds(b.p50, b.p99, super::config::Distribution::Lognormal)
+                    LatencyModel::fit_seconds(p50, p99, super::config::Distribution::Lognormal)
                 })
-                .expect("validated quantiles keep 0 < p50 < p99 at every progress")
+                .unwrap_or(LatencyModel::Lognormal {
+                    mu: p50.ln(),
+                    sigma: 1e-3,
+                })
         })
     }
 

@@ -122,3 +122,56 @@ fn openmetrics_timestamps_survive_truncation() {
         "every timestamp needed a fourth decimal"
     );
 }
+
+#[test]
+fn adding_canary_pods_does_not_reshuffle_other_streams() {
+    let yaml = |n: u32| {
+        format!(
+            "{{seed: 13, scrape_jitter: 3s, missed_scrapes: 0.1, warmup: 5m, canary: {{replicas: {n}}}}}"
+        )
+    };
+    // Weight 50: 2 canary pods of 3, or 3 of 6; stable stays at 3 in both.
+    let (a, _) = run(&yaml(3), &[(10, 50)]);
+    let (b, _) = run(&yaml(6), &[(10, 50)]);
+    let stamps = |s: &Store| -> Vec<(String, Vec<i64>)> {
+        let mut v: Vec<_> = s
+            .series()
+            .iter()
+            .filter(|x| x.labels.get("version") == Some("stable"))
+            .map(|x| (x.labels.to_string(), x.timestamps.to_vec()))
+            .collect();
+        v.sort();
+        v
+    };
+    assert!(!stamps(&a).is_empty());
+    assert!(
+        stamps(&a) == stamps(&b),
+        "stable scrapes changed with the canary's size"
+    );
+}
+
+#[test]
+fn odd_configs_run_without_panicking() {
+    for yaml in [
+        "{traffic: {rps: 0}}",
+        "{traffic: {rps: 10000000}, scrape_interval: 1h, warmup: 0s}",
+        "{stable: {replicas: 0}, canary: {replicas: 0}}",
+        "{traffic: {drift: -10}}",
+        "{canary: {regressions: [{at: 0s, p50: 200ms}, {at: 0s, p99: 60ms}]}}",
+        "{canary: {latency: {p50: 1s, p99: 1100ms, distribution: gamma}, regression: {at: 0s, shape: ramp, over: 1m, p99: 1010ms}}}",
+        "{canary: {regression: {at: 0s, crash_every: 1s, memory_growth: 1e12}}, scrape_interval: 1s, warmup: 1m}",
+        "{routing: {router: alb, sticky_sessions: 1, session_lifetime: 1ms, weight_delay: 3650d}}",
+        "{routing: {router: nginx, nginx_affinity: legacy, sticky_sessions: 1, internal_share: 1, internal_service: canary}}",
+        "{start: '1970-01-01T00:00:00Z', warmup: 30d, scrape_interval: 1h}",
+    ] {
+        let (s, w) = run(yaml, &[(1, 10), (2, 100), (3, 0)]);
+        let i = w.impact();
+        // Every request is accounted for once; pods that exist report.
+        assert_eq!(
+            i.requests,
+            i.cache_hits + i.canary_requests + i.stable_requests,
+            "{yaml}"
+        );
+        assert!(s.sample_count() > 0 || i.unroutable == i.requests, "{yaml}");
+    }
+}
