@@ -224,7 +224,19 @@ impl WorldConfig {
     }
 }
 
+/// Default `(pod_template_hash, version label)` of the stable and canary pods.
+pub const STABLE_IDENTITY: (&str, &str) = ("5d8f7c9b6d", "stable");
+pub const CANARY_IDENTITY: (&str, &str) = ("6c4b9d7f8c", "canary");
+
 impl VersionConfig {
+    /// The pods' `(pod_template_hash, version label)`, `defaults` filling what is unset.
+    pub fn identity<'a>(&'a self, defaults: (&'a str, &'a str)) -> (&'a str, &'a str) {
+        (
+            self.pod_template_hash.as_deref().unwrap_or(defaults.0),
+            self.version.as_deref().unwrap_or(defaults.1),
+        )
+    }
+
     /// Every regression, single and listed.
     pub fn all_regressions(&self) -> impl Iterator<Item = &Regression> {
         self.regression.iter().chain(&self.regressions)

@@ -4,7 +4,9 @@
 //! Depends on `config` and `latency` (a latency pair must be fittable).
 
 use super::ConfigError;
-use super::config::{Regression, Router, Shape, VersionConfig, WorldConfig};
+use super::config::{
+    CANARY_IDENTITY, Regression, Router, STABLE_IDENTITY, Shape, VersionConfig, WorldConfig,
+};
 use super::latency::LatencyModel;
 use crate::model::Duration;
 
@@ -72,6 +74,12 @@ impl WorldConfig {
         self.validate_traffic()?;
         validate_version("stable", &self.stable)?;
         validate_version("canary", &self.canary)?;
+        if self.stable.identity(STABLE_IDENTITY) == self.canary.identity(CANARY_IDENTITY) {
+            return Err(err(
+                "canary.pod_template_hash",
+                "stable and canary need a different pod_template_hash or version label",
+            ));
+        }
         if self.stable.all_regressions().next().is_some() {
             return Err(err("stable.regression", "only the canary regresses"));
         }
@@ -196,7 +204,15 @@ impl WorldConfig {
             return Err(err("metrics.hash_label", "not a valid label name"));
         }
         for k in m.labels.keys() {
-            let reserved = ["service", "pod", "version", "status", "le", "__name__"];
+            let reserved = [
+                "service",
+                "pod",
+                "version",
+                "status",
+                "le",
+                "container",
+                "__name__",
+            ];
             if !valid_name(k, false) || reserved.contains(&k.as_str()) || *k == m.hash_label {
                 return Err(err(
                     format!("metrics.labels.{k}"),

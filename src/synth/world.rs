@@ -5,10 +5,10 @@
 //! Depends on the rest of `synth` and on `model`. Deterministic for a seed: every pod has
 //! its own traffic and scrape streams, and the cache/router has one.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::ConfigError;
-use super::config::{Regression, Router, WorldConfig};
+use super::config::{CANARY_IDENTITY, Regression, Router, STABLE_IDENTITY, WorldConfig};
 use super::latency::LatencyModel;
 use super::pods::{Pod, Version, poisson};
 use super::regression::{self, Behaviour};
@@ -33,6 +33,7 @@ pub struct World {
     stable: Vec<Pod>,
     canary: Vec<Pod>,
     made: [u32; 2],
+    names: HashSet<String>,
     regressions: Vec<(Regression, Option<Timestamp>)>,
     models: HashMap<(u64, u64, super::config::Distribution), LatencyModel>,
     impact: UserImpact,
@@ -65,6 +66,7 @@ impl World {
             stable: Vec::new(),
             canary: Vec::new(),
             made: [0, 0],
+            names: HashSet::new(),
             regressions,
             models: HashMap::new(),
             impact: UserImpact::default(),
@@ -196,16 +198,19 @@ impl World {
             Version::Stable => &self.cfg.stable,
             Version::Canary => &self.cfg.canary,
         };
-        let (hash, label) = match version {
-            Version::Stable => ("5d8f7c9b6d", "stable"),
-            Version::Canary => ("6c4b9d7f8c", "canary"),
-        };
-        let hash = v.pod_template_hash.as_deref().unwrap_or(hash);
-        let label = v.version.as_deref().unwrap_or(label);
+        let (hash, label) = v.identity(match version {
+            Version::Stable => STABLE_IDENTITY,
+            Version::Canary => CANARY_IDENTITY,
+        });
         let m = &self.cfg.metrics;
         while pods.len() < n as usize {
-            let id = format!("{version:?}/{made}");
-            let name = format!("{}-{hash}-{}", m.service, pod_suffix(self.cfg.seed, &id));
+            // Every pod ever made keeps its own name, so no two share series.
+            let mut id = format!("{version:?}/{made}");
+            let mut name = format!("{}-{hash}-{}", m.service, pod_suffix(self.cfg.seed, &id));
+            while !self.names.insert(name.clone()) {
+                id.push('+');
+                name = format!("{}-{hash}-{}", m.service, pod_suffix(self.cfg.seed, &id));
+            }
             *made += 1;
             let mut pairs: Vec<(&str, &str)> =
                 vec![("service", &m.service), ("pod", &name), ("version", label)];

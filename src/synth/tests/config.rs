@@ -101,6 +101,15 @@ fn invalid_values_name_their_field() {
         ("{metrics: {requests: 'a-b'}}", "metrics.requests"),
         ("{metrics: {buckets: [1, 0.5]}}", "metrics.buckets"),
         ("{metrics: {labels: {pod: x}}}", "metrics.labels.pod"),
+        (
+            "{canary: {pod_template_hash: 5d8f7c9b6d, version: stable}}",
+            "canary.pod_template_hash",
+        ),
+        ("{warmup: 31d}", "warmup"),
+        (
+            "{canary: {regression: {at: 3651d, error_ratio: 0.1}}}",
+            "canary.regressions[0].at",
+        ),
     ] {
         match WorldConfig::from_yaml(yaml) {
             Ok(_) => panic!("{yaml} was accepted"),
