@@ -272,3 +272,15 @@ fn quiet_period_gives_nan_ratios_and_memory_grows() {
     );
     within(mem, 200e6 + 30e6, 0.01, "memory after 30m at 1 MB/min");
 }
+
+#[test]
+fn latency_regression_shifts_the_canary_p99() {
+    let yaml = "{seed: 19, traffic: {rps: 200}, routing: {router: istio},
+                 canary: {latency: {p50: 50ms, p99: 200ms}, regression: {step: 1, latency_factor: 2}},
+                 metrics: {buckets: [0.05, 0.1, 0.15, 0.175, 0.2, 0.225, 0.35, 0.375, 0.4, 0.425, 0.45, 1]}}";
+    let (s, w) = run(yaml, &[(10, 50), (20, 50)]);
+    let p99 = r#"histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{version="canary"}[5m])))"#;
+    // 30k canary requests per window, 25 ms buckets around the target: tolerance 6%.
+    within(query(&s, w.start(), p99, 10), 0.2, 0.06, "canary p99 before");
+    within(query(&s, w.start(), p99, 20), 0.4, 0.06, "canary p99 after");
+}

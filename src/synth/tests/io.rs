@@ -175,3 +175,29 @@ fn odd_configs_run_without_panicking() {
         assert!(s.sample_count() > 0 || i.unroutable == i.requests, "{yaml}");
     }
 }
+
+#[test]
+fn scrapes_jitter_within_bounds_and_miss_as_configured() {
+    let yaml = "{seed: 17, scrape_jitter: 2s, missed_scrapes: 0.1, warmup: 0s}";
+    let (s, w) = run(yaml, &[(120, 0)]);
+    let counts: Vec<_> = s
+        .series()
+        .iter()
+        .filter(|x| x.labels.metric_name() == Some("http_request_duration_seconds_count"))
+        .collect();
+    assert_eq!(counts.len(), 3);
+    let slots = 120 * 4;
+    let start = w.start().millis();
+    let mut kept = 0;
+    for x in &counts {
+        kept += x.timestamps.len();
+        for t in x.timestamps.iter() {
+            // Slot times are start + k·15s; jitter ±2s, plus ≤ 5 ms to keep the text exact.
+            let off = (t - start).rem_euclid(15_000);
+            assert!(off <= 2_005 || off >= 13_000, "timestamp {t} is {off} ms off its slot");
+        }
+    }
+    // 1440 scrapes at 10% misses: σ ≈ 11; tolerance ±45 (4σ).
+    let missed = (3 * slots - kept) as i64;
+    assert!((missed - 144).abs() <= 45, "missed {missed} of {}", 3 * slots);
+}
