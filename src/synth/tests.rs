@@ -281,6 +281,11 @@ fn latency_regression_shifts_the_canary_p99() {
     let (s, w) = run(yaml, &[(10, 50), (20, 50)]);
     let p99 = r#"histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{version="canary"}[5m])))"#;
     // 30k canary requests per window, 25 ms buckets around the target: tolerance 6%.
-    within(query(&s, w.start(), p99, 10), 0.2, 0.06, "canary p99 before");
+    within(
+        query(&s, w.start(), p99, 10),
+        0.2,
+        0.06,
+        "canary p99 before",
+    );
     within(query(&s, w.start(), p99, 20), 0.4, 0.06, "canary p99 after");
 }

@@ -194,10 +194,17 @@ fn scrapes_jitter_within_bounds_and_miss_as_configured() {
         for t in x.timestamps.iter() {
             // Slot times are start + k·15s; jitter ±2s, plus ≤ 5 ms to keep the text exact.
             let off = (t - start).rem_euclid(15_000);
-            assert!(off <= 2_005 || off >= 13_000, "timestamp {t} is {off} ms off its slot");
+            assert!(
+                off <= 2_005 || off >= 13_000,
+                "timestamp {t} is {off} ms off its slot"
+            );
         }
     }
     // 1440 scrapes at 10% misses: σ ≈ 11; tolerance ±45 (4σ).
     let missed = (3 * slots - kept) as i64;
-    assert!((missed - 144).abs() <= 45, "missed {missed} of {}", 3 * slots);
+    assert!(
+        (missed - 144).abs() <= 45,
+        "missed {missed} of {}",
+        3 * slots
+    );
 }
