@@ -6,7 +6,7 @@
 
 use super::config::MetricsConfig;
 use super::pods::Pod;
-use crate::model::{Labels, StoreBuilder, Timestamp};
+use crate::model::{Duration, Labels, StoreBuilder, Timestamp};
 use crate::promql::api_json::format_value;
 
 fn append(builder: &mut StoreBuilder, labels: Labels, t: Timestamp, v: f64) {
@@ -83,4 +83,23 @@ pub fn scrape_pod(builder: &mut StoreBuilder, m: &MetricsConfig, pod: &Pod, t: T
 pub fn scrape_restarts(builder: &mut StoreBuilder, m: &MetricsConfig, pod: &Pod, t: Timestamp) {
     let labels = with(&pod.labels, &m.restarts, &[("container", &m.service)]);
     append(builder, labels, t, pod.restarts as f64);
+}
+
+/// One scrape slot at `t` for a pod: kube-state-metrics always reports the restart counter;
+/// the pod's own scrape lands within ±`jitter` (at a time whose OpenMetrics text is exact)
+/// unless the pod is restarting or the scrape is missed.
+pub fn scrape(
+    builder: &mut StoreBuilder,
+    m: &MetricsConfig,
+    pod: &mut Pod,
+    t: Timestamp,
+    jitter: Duration,
+    missed: f64,
+) {
+    scrape_restarts(builder, m, pod, t);
+    let (j, miss) = pod.scrape_outcome(jitter.millis(), missed);
+    if !(pod.down || miss) {
+        let at = super::write::openmetrics_exact(t + Duration(j));
+        scrape_pod(builder, m, pod, at);
+    }
 }

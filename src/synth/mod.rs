@@ -47,6 +47,7 @@
 mod config;
 mod config_routing;
 mod emit;
+mod fleet;
 mod latency;
 mod pods;
 mod regression;
@@ -56,6 +57,7 @@ mod served;
 mod step;
 mod traffic;
 mod validate;
+mod validate_version;
 mod world;
 pub mod write;
 

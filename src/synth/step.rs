@@ -16,7 +16,10 @@ use crate::model::{Duration, Timestamp};
 /// the slot, misses its scrape and starts again with zeroed counters. The first crash of a
 /// pod comes after a random 20–100% of the period, so pods do not crash in lockstep.
 pub fn crashes(pods: &mut [Pod], b: &Behaviour, from: Timestamp, to: Timestamp, cfg: &WorldConfig) {
-    let fresh = cfg.canary.memory_bytes.unwrap_or(200e6);
+    let fresh = cfg
+        .canary
+        .memory_bytes
+        .unwrap_or(super::fleet::DEFAULT_MEMORY);
     for p in pods {
         p.down = false;
         let Some(every) = b.crash_every else {

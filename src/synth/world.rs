@@ -8,16 +8,17 @@
 use std::collections::{HashMap, HashSet};
 
 use super::ConfigError;
-use super::config::{CANARY_IDENTITY, Regression, Router, STABLE_IDENTITY, WorldConfig};
+use super::config::{Regression, Router, WorldConfig};
+use super::fleet::Fleet;
 use super::latency::LatencyModel;
-use super::pods::{Pod, Version, poisson};
+use super::pods::{Version, poisson};
 use super::regression::{self, Behaviour};
-use super::rng::{Rng64, pod_suffix, stream};
+use super::rng::{Rng64, stream};
 use super::router::{self, PinLifetime, Pods, StickyState};
 use super::served::applied_weight;
 pub use super::served::{ServedWeight, UserImpact};
-use super::{emit, traffic, write};
-use crate::model::{Duration, Labels, StoreBuilder, Timestamp};
+use super::{emit, traffic};
+use crate::model::{Duration, StoreBuilder, Timestamp};
 
 /// The synthetic world.
 #[derive(Debug)]
@@ -30,9 +31,8 @@ pub struct World {
     writes: Vec<(Timestamp, u32)>,
     sticky: StickyState,
     router_rng: Rng64,
-    stable: Vec<Pod>,
-    canary: Vec<Pod>,
-    made: [u32; 2],
+    stable: Fleet,
+    canary: Fleet,
     names: HashSet<String>,
     regressions: Vec<(Regression, Option<Timestamp>)>,
     models: HashMap<(u64, u64, super::config::Distribution), LatencyModel>,
@@ -63,9 +63,8 @@ impl World {
             slot: 0,
             now: origin,
             writes: Vec::new(),
-            stable: Vec::new(),
-            canary: Vec::new(),
-            made: [0, 0],
+            stable: Fleet::new(Version::Stable),
+            canary: Fleet::new(Version::Canary),
             names: HashSet::new(),
             regressions,
             models: HashMap::new(),
@@ -172,8 +171,10 @@ impl World {
                 *began = Some(self.now);
             }
         }
-        self.resize(Version::Stable, served.stable_replicas);
-        self.resize(Version::Canary, served.canary_replicas);
+        self.stable
+            .resize(served.stable_replicas, &self.cfg, &mut self.names);
+        self.canary
+            .resize(served.canary_replicas, &self.cfg, &mut self.names);
         emit::declare_types(builder, &self.cfg.metrics);
         let mut impact = UserImpact::default();
         let dt = self.cfg.scrape_interval;
@@ -186,47 +187,6 @@ impl World {
         self.now = until;
         self.impact.add(&impact);
         Ok(impact)
-    }
-
-    fn resize(&mut self, version: Version, n: u32) {
-        let (pods, made) = match version {
-            Version::Stable => (&mut self.stable, &mut self.made[0]),
-            Version::Canary => (&mut self.canary, &mut self.made[1]),
-        };
-        pods.truncate(n as usize);
-        let v = match version {
-            Version::Stable => &self.cfg.stable,
-            Version::Canary => &self.cfg.canary,
-        };
-        let (hash, label) = v.identity(match version {
-            Version::Stable => STABLE_IDENTITY,
-            Version::Canary => CANARY_IDENTITY,
-        });
-        let m = &self.cfg.metrics;
-        while pods.len() < n as usize {
-            // Every pod ever made keeps its own name, so no two share series.
-            let mut id = format!("{version:?}/{made}");
-            let mut name = format!("{}-{hash}-{}", m.service, pod_suffix(self.cfg.seed, &id));
-            while !self.names.insert(name.clone()) {
-                id.push('+');
-                name = format!("{}-{hash}-{}", m.service, pod_suffix(self.cfg.seed, &id));
-            }
-            *made += 1;
-            let mut pairs: Vec<(&str, &str)> =
-                vec![("service", &m.service), ("pod", &name), ("version", label)];
-            pairs.push((&m.hash_label, hash));
-            pairs.extend(m.labels.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-            let labels = Labels::from_pairs(pairs);
-            let memory = v.memory_bytes.unwrap_or(200e6);
-            pods.push(Pod::new(
-                version,
-                name,
-                labels,
-                self.cfg.seed,
-                m.buckets.len(),
-                memory,
-            ));
-        }
     }
 
     fn model(&mut self, version: Version, b: &Behaviour) -> LatencyModel {
@@ -271,10 +231,10 @@ impl World {
     ) -> UserImpact {
         let stable_b = self.behaviour(Version::Stable, to);
         let canary_b = self.behaviour(Version::Canary, to);
-        super::step::crashes(&mut self.canary, &canary_b, from, to, &self.cfg);
+        super::step::crashes(&mut self.canary.pods, &canary_b, from, to, &self.cfg);
         let pods = Pods {
-            canary: self.canary.iter().filter(|p| !p.down).count() as u32,
-            stable: self.stable.iter().filter(|p| !p.down).count() as u32,
+            canary: self.canary.ready(),
+            stable: self.stable.ready(),
         };
         let r = self.cfg.routing.clone();
         let weight = applied_weight(&self.writes, self.weight_delay(), from, to);
@@ -301,7 +261,7 @@ impl World {
             bounds: &self.cfg.metrics.buckets,
         };
         let c = demand.serve(
-            &mut self.canary,
+            &mut self.canary.pods,
             split.external,
             split.internal,
             &canary_b,
@@ -309,7 +269,7 @@ impl World {
             &mut self.router_rng,
         );
         let s = demand.serve(
-            &mut self.stable,
+            &mut self.stable.pods,
             1.0 - split.external,
             1.0 - split.internal,
             &stable_b,
@@ -323,24 +283,18 @@ impl World {
         impact.unroutable = c.unroutable + s.unroutable;
         impact.requests = impact.cache_hits + c.requests + s.requests;
         let minutes = (to - from).seconds_f64() / 60.0;
-        for p in self.canary.iter_mut().filter(|p| !p.down) {
+        for p in self.canary.pods.iter_mut().filter(|p| !p.down) {
             p.memory += canary_b.memory_growth * minutes;
         }
-        self.scrape(to, builder);
-        impact
-    }
-
-    fn scrape(&mut self, t: Timestamp, builder: &mut StoreBuilder) {
-        let jitter = self.cfg.scrape_jitter.millis();
-        let missed = self.cfg.missed_scrapes;
-        let m = &self.cfg.metrics;
-        for pod in self.stable.iter_mut().chain(self.canary.iter_mut()) {
-            emit::scrape_restarts(builder, m, pod, t);
-            let (j, miss) = pod.scrape_outcome(jitter, missed);
-            if pod.down || miss {
-                continue;
-            }
-            emit::scrape_pod(builder, m, pod, write::openmetrics_exact(t + Duration(j)));
+        let (jitter, missed) = (self.cfg.scrape_jitter, self.cfg.missed_scrapes);
+        for pod in self
+            .stable
+            .pods
+            .iter_mut()
+            .chain(self.canary.pods.iter_mut())
+        {
+            emit::scrape(builder, &self.cfg.metrics, pod, to, jitter, missed);
         }
+        impact
     }
 }
