@@ -2,7 +2,8 @@
 //!
 //! Module map (dependencies flow one way): `model` <- `ingest` <- `promql` <- `analysis`
 //! <- `sim` <- `cli`; `manifest` depends only on `model`; `promqltest` runs Prometheus's
-//! conformance scripts against `promql`. `cli` is the only module that prints.
+//! conformance scripts against `promql`; `synth` (the seeded synthetic traffic world) builds
+//! on `model`, `ingest` and `promql`. `cli` is the only module that prints.
 //! See the README for the command reference and data formats.
 
 pub mod analysis;
@@ -17,3 +18,4 @@ pub mod replay;
 pub mod report;
 pub mod scenario;
 pub mod sim;
+pub mod synth;
