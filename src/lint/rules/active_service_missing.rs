@@ -5,18 +5,7 @@ use crate::lint::{Finding, LintContext, Rule, Severity};
 pub struct ActiveServiceMissing;
 
 impl Rule for ActiveServiceMissing {
-    fn code(&self) -> &'static str {
-        "RS025"
-    }
-    fn name(&self) -> &'static str {
-        "active-service-missing"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn docs(&self) -> &'static str {
-        DOCS
-    }
+    rule_meta!("RS025", "active-service-missing", Severity::Error, DOCS);
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for r in &cx.manifests.rollouts {
             let Some(bg) = &r.strategy.blue_green else {

@@ -25,16 +25,10 @@ const SIGNAL_WORDS: &[&str] = &[
 ];
 
 impl Rule for AnalysisWithoutErrorOrLatencyMetric {
-    fn code(&self) -> &'static str {
-        "RS124"
-    }
-    fn name(&self) -> &'static str {
-        "analysis-without-error-or-latency-metric"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-    fn docs(&self) -> &'static str {
+    rule_meta!(
+        "RS124",
+        "analysis-without-error-or-latency-metric",
+        Severity::Warning,
         "## What it does\nFlags a Rollout that runs analysis but none of whose metrics (name or \
          query) looks like an error rate or a latency: no `error`, `5xx`, `fail`, `success`, \
          `status`, `code`, `latency`, `duration`, `_seconds`, `response_time`, \
@@ -42,7 +36,7 @@ impl Rule for AnalysisWithoutErrorOrLatencyMetric {
          signals that catch most bad releases; analysis on CPU or request count alone lets a \
          canary that fails every request proceed.\n\n## Example\n```yaml\nmetrics:\n  - name: cpu\n    \
          ...\n```\n\n## Use instead\n```yaml\nmetrics:\n  - name: error-rate\n    ...\n  - name: p99-latency\n    ...\n```\n"
-    }
+    );
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         let uses = rollouts::uses(cx);
         for r in &cx.manifests.rollouts {

@@ -5,18 +5,12 @@ use crate::lint::{Finding, LintContext, Rule, Severity};
 pub struct CanaryServiceSameAsStable;
 
 impl Rule for CanaryServiceSameAsStable {
-    fn code(&self) -> &'static str {
-        "RS028"
-    }
-    fn name(&self) -> &'static str {
-        "canary-service-same-as-stable"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn docs(&self) -> &'static str {
+    rule_meta!(
+        "RS028",
+        "canary-service-same-as-stable",
+        Severity::Error,
         DOCS
-    }
+    );
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for r in &cx.manifests.rollouts {
             let Some(c) = &r.strategy.canary else {

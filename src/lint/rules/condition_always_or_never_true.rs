@@ -9,16 +9,10 @@ use crate::lint::{Finding, LintContext, Rule, Severity};
 pub struct ConditionAlwaysOrNeverTrue;
 
 impl Rule for ConditionAlwaysOrNeverTrue {
-    fn code(&self) -> &'static str {
-        "RS116"
-    }
-    fn name(&self) -> &'static str {
-        "condition-always-or-never-true"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-    fn docs(&self) -> &'static str {
+    rule_meta!(
+        "RS116",
+        "condition-always-or-never-true",
+        Severity::Warning,
         "## What it does\nEvaluates the metric's conditions (Argo's `EvaluateResult`) on probe \
          results of the query's type: 0, 1, 100, -1, 0.5, 0.01, 1000, NaN, +Inf, -Inf, each \
          threshold written in the conditions and values just around it, and two series. If every \
@@ -29,7 +23,7 @@ impl Rule for ConditionAlwaysOrNeverTrue {
          `result[0] >= 0` on a rate, `||` for `&&`, a threshold on the wrong side.\n\n## Example\n\
          ```yaml\nsuccessCondition: result[0] >= 0 || result[0] < 0.05\n```\n\n## Use instead\n\
          ```yaml\nsuccessCondition: result[0] < 0.05\n```\n"
-    }
+    );
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for site in sites::sites(cx) {
             let conds = site.conditions();

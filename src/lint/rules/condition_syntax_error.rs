@@ -6,23 +6,17 @@ use crate::lint::{Finding, LintContext, Rule, Severity};
 pub struct ConditionSyntaxError;
 
 impl Rule for ConditionSyntaxError {
-    fn code(&self) -> &'static str {
-        "RS110"
-    }
-    fn name(&self) -> &'static str {
-        "condition-syntax-error"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn docs(&self) -> &'static str {
+    rule_meta!(
+        "RS110",
+        "condition-syntax-error",
+        Severity::Error,
         "## What it does\nParses `successCondition` and `failureCondition` with the expr-lang \
          grammar Argo uses and reports syntax errors at the offending token.\n\n## Why is this \
          bad?\nThe controller fails to compile the condition at every measurement: each one is \
          an Error, and after `consecutiveErrorLimit` + 1 (default 5) the analysis aborts.\n\n\
          ## Example\n```yaml\nsuccessCondition: result[0] =< 0.05\n```\n\n## Use instead\n\
          ```yaml\nsuccessCondition: result[0] <= 0.05\n```\n"
-    }
+    );
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for site in sites::sites(cx) {
             for c in conditions::conds(&site) {

@@ -10,16 +10,10 @@ use crate::manifest::Provider;
 pub struct ConditionTruthTable;
 
 impl Rule for ConditionTruthTable {
-    fn code(&self) -> &'static str {
-        "RS130"
-    }
-    fn name(&self) -> &'static str {
-        "condition-truth-table"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Info
-    }
-    fn docs(&self) -> &'static str {
+    rule_meta!(
+        "RS130",
+        "condition-truth-table",
+        Severity::Info,
         "## What it does\nReports, for every Prometheus metric, the measurement phase Argo's \
          `EvaluateResult` gives for edge-case results: empty (no series), `[NaN]` (0/0), \
          `[+Inf]` (x/0), the value 1 of the expected type and two series `[0,1000]`. Args \
@@ -29,7 +23,7 @@ impl Rule for ConditionTruthTable {
          [] → Error, [NaN] → Failed, [+Inf] → Failed, [1] → Failed, [0,1000] → Successful\n```\n\n\
          ## Use instead\nAdjust the conditions until every row is what you intend, e.g. \
          `len(result) == 0 || result[0] < 0.05` to pass on no data.\n"
-    }
+    );
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for site in sites::sites(cx) {
             if !matches!(site.metric.provider, Provider::Prometheus(_)) {

@@ -8,16 +8,10 @@ use crate::lint::{Finding, LintContext, Rule, Severity};
 pub struct ConditionTypeError;
 
 impl Rule for ConditionTypeError {
-    fn code(&self) -> &'static str {
-        "RS111"
-    }
-    fn name(&self) -> &'static str {
-        "condition-type-error"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn docs(&self) -> &'static str {
+    rule_meta!(
+        "RS111",
+        "condition-type-error",
+        Severity::Error,
         "## What it does\nType-checks each condition as expr does when Argo compiles it, with \
          `result` typed as the query yields it: `float64` for a scalar-valued query (`scalar(...)`, \
          a number), `[]float64` otherwise. Comparisons of the whole list with a number are left \
@@ -25,7 +19,7 @@ impl Rule for ConditionTypeError {
          compile is an Error measurement every time; five in a row abort the rollout.\n\n\
          ## Example\n```yaml\nquery: scalar(sum(rate(errors_total[5m])))\nsuccessCondition: result[0] < 1\n\
          ```\n\n## Use instead\n```yaml\nquery: scalar(sum(rate(errors_total[5m])))\nsuccessCondition: result < 1\n```\n"
-    }
+    );
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for site in sites::sites(cx) {
             let Some(rt) = conditions::result_type(&site) else {

@@ -9,16 +9,10 @@ use crate::model::Duration;
 pub struct CorrelatedMeasurements;
 
 impl Rule for CorrelatedMeasurements {
-    fn code(&self) -> &'static str {
-        "RS123"
-    }
-    fn name(&self) -> &'static str {
-        "correlated-measurements"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-    fn docs(&self) -> &'static str {
+    rule_meta!(
+        "RS123",
+        "correlated-measurements",
+        Severity::Warning,
         "## What it does\nFlags a metric whose `interval` is shorter than its query's longest \
          range window (up to 5×; beyond that `lagging-window` reports it).\n\n## Why is this \
          bad?\nTwo measurements 1m apart over `[5m]` windows share 4 minutes of samples: one bad \
@@ -26,7 +20,7 @@ impl Rule for CorrelatedMeasurements {
          `consecutiveSuccessLimit` count the same evidence more than once.\n\n## Example\n\
          ```yaml\ninterval: 1m\nquery: sum(rate(errors_total[3m]))\n```\n\n## Use instead\n\
          ```yaml\ninterval: 3m\nquery: sum(rate(errors_total[3m]))\n```\n"
-    }
+    );
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for (site, q, p) in parsed_queries(cx) {
             let Some(interval) = rollouts::interval(site.metric).filter(|&i| i > 0) else {

@@ -8,18 +8,7 @@ use crate::lint::{Finding, LintContext, Rule, Severity};
 pub struct CountLimitInconsistent;
 
 impl Rule for CountLimitInconsistent {
-    fn code(&self) -> &'static str {
-        "RS004"
-    }
-    fn name(&self) -> &'static str {
-        "count-limit-inconsistent"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn docs(&self) -> &'static str {
-        DOCS
-    }
+    rule_meta!("RS004", "count-limit-inconsistent", Severity::Error, DOCS);
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for t in all_templates(cx.manifests) {
             for m in &t.spec.metrics {

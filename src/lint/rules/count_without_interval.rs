@@ -7,18 +7,7 @@ use crate::lint::{Finding, LintContext, Rule, Severity};
 pub struct CountWithoutInterval;
 
 impl Rule for CountWithoutInterval {
-    fn code(&self) -> &'static str {
-        "RS005"
-    }
-    fn name(&self) -> &'static str {
-        "count-without-interval"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn docs(&self) -> &'static str {
-        DOCS
-    }
+    rule_meta!("RS005", "count-without-interval", Severity::Error, DOCS);
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for t in all_templates(cx.manifests) {
             for m in &t.spec.metrics {

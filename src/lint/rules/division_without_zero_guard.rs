@@ -8,16 +8,10 @@ use promql_parser::parser::Expr;
 pub struct DivisionWithoutZeroGuard;
 
 impl Rule for DivisionWithoutZeroGuard {
-    fn code(&self) -> &'static str {
-        "RS104"
-    }
-    fn name(&self) -> &'static str {
-        "division-without-zero-guard"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-    fn docs(&self) -> &'static str {
+    rule_meta!(
+        "RS104",
+        "division-without-zero-guard",
+        Severity::Warning,
         "## What it does\nFlags `a / b` where the denominator `b` contains `rate`, `irate` or \
          `increase` (so it is 0 when no traffic arrives) and nothing guards it. A guard is any \
          of: `clamp_min(b, c)` with c > 0, a filter `b > c` / `b >= c` / `b != 0` on the \
@@ -27,7 +21,7 @@ impl Rule for DivisionWithoutZeroGuard {
          ## Example\n```promql\nsum(rate(errors_total[5m])) / sum(rate(requests_total[5m]))\n```\n\n\
          ## Use instead\n```promql\nsum(rate(errors_total[5m])) / (sum(rate(requests_total[5m])) > 0)\n\
          # or: ... / clamp_min(sum(rate(requests_total[5m])), 1e-9)\n# or: (...) or vector(0)\n```\n"
-    }
+    );
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for (site, q, p) in parsed_queries(cx) {
             query::walk(&p.expr, &mut |e, up| {

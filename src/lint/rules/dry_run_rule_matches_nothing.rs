@@ -9,18 +9,12 @@ use crate::manifest::{DryRun, Source, flatten};
 pub struct DryRunRuleMatchesNothing;
 
 impl Rule for DryRunRuleMatchesNothing {
-    fn code(&self) -> &'static str {
-        "RS012"
-    }
-    fn name(&self) -> &'static str {
-        "dry-run-rule-matches-nothing"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn docs(&self) -> &'static str {
+    rule_meta!(
+        "RS012",
+        "dry-run-rule-matches-nothing",
+        Severity::Error,
         DOCS
-    }
+    );
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for t in all_templates(cx.manifests) {
             let (names, _) = template_scope(t, cx.manifests);

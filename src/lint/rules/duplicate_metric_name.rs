@@ -9,18 +9,7 @@ use crate::manifest::flatten;
 pub struct DuplicateMetricName;
 
 impl Rule for DuplicateMetricName {
-    fn code(&self) -> &'static str {
-        "RS003"
-    }
-    fn name(&self) -> &'static str {
-        "duplicate-metric-name"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn docs(&self) -> &'static str {
-        DOCS
-    }
+    rule_meta!("RS003", "duplicate-metric-name", Severity::Error, DOCS);
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for t in all_templates(cx.manifests) {
             for (i, m) in t.spec.metrics.iter().enumerate() {

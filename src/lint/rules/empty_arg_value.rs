@@ -7,18 +7,7 @@ use crate::manifest::{Argument, Pos, Source, flatten};
 pub struct EmptyArgValue;
 
 impl Rule for EmptyArgValue {
-    fn code(&self) -> &'static str {
-        "RS010"
-    }
-    fn name(&self) -> &'static str {
-        "empty-arg-value"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-    fn docs(&self) -> &'static str {
-        DOCS
-    }
+    rule_meta!("RS010", "empty-arg-value", Severity::Warning, DOCS);
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for t in all_templates(cx.manifests) {
             for (j, a) in t.spec.args.iter().enumerate() {

@@ -8,16 +8,10 @@ use crate::manifest::{CanaryStep, Pos};
 pub struct FullWeightWithoutAnalysis;
 
 impl Rule for FullWeightWithoutAnalysis {
-    fn code(&self) -> &'static str {
-        "RS125"
-    }
-    fn name(&self) -> &'static str {
-        "full-weight-without-analysis"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-    fn docs(&self) -> &'static str {
+    rule_meta!(
+        "RS125",
+        "full-weight-without-analysis",
+        Severity::Warning,
         "## What it does\nFlags a canary strategy that reaches full weight — a `setWeight: 100` \
          step, or the end of its steps (promotion) — with no `analysis` step and no background \
          `analysis` started before that point. Experiments with analyses count as analysis.\n\n\
@@ -25,7 +19,7 @@ impl Rule for FullWeightWithoutAnalysis {
          traffic unless someone watches and aborts by hand.\n\n## Example\n```yaml\nsteps:\n  \
          - setWeight: 20\n  - pause: {duration: 10m}\n```\n\n## Use instead\n```yaml\nsteps:\n  \
          - setWeight: 20\n  - analysis: {templates: [{templateName: error-rate}]}\n```\n"
-    }
+    );
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for r in &cx.manifests.rollouts {
             let Some(c) = &r.strategy.canary else {

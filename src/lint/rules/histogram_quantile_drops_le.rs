@@ -8,16 +8,10 @@ use promql_parser::parser::{Expr, LabelModifier};
 pub struct HistogramQuantileDropsLe;
 
 impl Rule for HistogramQuantileDropsLe {
-    fn code(&self) -> &'static str {
-        "RS103"
-    }
-    fn name(&self) -> &'static str {
-        "histogram-quantile-drops-le"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn docs(&self) -> &'static str {
+    rule_meta!(
+        "RS103",
+        "histogram-quantile-drops-le",
+        Severity::Error,
         "## What it does\nFlags an aggregation inside the second argument of `histogram_quantile` \
          that removes the `le` label: `sum by (job) (...)`, `sum without (le) (...)` or a plain \
          `sum(...)`. Label-preserving aggregations (`topk`, `bottomk`, `limitk`) are ignored.\n\n\
@@ -26,7 +20,7 @@ impl Rule for HistogramQuantileDropsLe {
          measurement every time: the analysis aborts after `consecutiveErrorLimit` + 1 errors.\n\n\
          ## Example\n```promql\nhistogram_quantile(0.99, sum by (job) (rate(latency_seconds_bucket[5m])))\n\
          ```\n\n## Use instead\n```promql\nhistogram_quantile(0.99, sum by (job, le) (rate(latency_seconds_bucket[5m])))\n```\n"
-    }
+    );
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for (site, q, p) in parsed_queries(cx) {
             query::walk(&p.expr, &mut |e, _| {

@@ -8,18 +8,12 @@ use crate::manifest::{Argument, IntOrString, Metric, TemplateKind, flatten, rend
 pub struct IndefiniteMetricInStepAnalysis;
 
 impl Rule for IndefiniteMetricInStepAnalysis {
-    fn code(&self) -> &'static str {
-        "RS008"
-    }
-    fn name(&self) -> &'static str {
-        "indefinite-metric-in-step-analysis"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn docs(&self) -> &'static str {
+    rule_meta!(
+        "RS008",
+        "indefinite-metric-in-step-analysis",
+        Severity::Error,
         DOCS
-    }
+    );
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for r in analysis_refs(cx.manifests) {
             if !r.kind.must_terminate() {

@@ -9,18 +9,7 @@ use crate::manifest::Pos;
 pub struct IntervalWithoutUnit;
 
 impl Rule for IntervalWithoutUnit {
-    fn code(&self) -> &'static str {
-        "RS006"
-    }
-    fn name(&self) -> &'static str {
-        "interval-without-unit"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn docs(&self) -> &'static str {
-        DOCS
-    }
+    rule_meta!("RS006", "interval-without-unit", Severity::Error, DOCS);
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for t in all_templates(cx.manifests) {
             for m in &t.spec.metrics {

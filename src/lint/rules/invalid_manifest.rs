@@ -6,18 +6,7 @@ use crate::lint::{Finding, LintContext, Rule, Severity};
 pub struct InvalidManifest;
 
 impl Rule for InvalidManifest {
-    fn code(&self) -> &'static str {
-        "RS000"
-    }
-    fn name(&self) -> &'static str {
-        "invalid-manifest"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn docs(&self) -> &'static str {
-        DOCS
-    }
+    rule_meta!("RS000", "invalid-manifest", Severity::Error, DOCS);
     fn check(&self, _cx: &LintContext, _out: &mut Vec<Finding>) {}
 }
 

@@ -11,16 +11,10 @@ pub struct LaggingWindow;
 pub const LAG_FACTOR: i64 = 5;
 
 impl Rule for LaggingWindow {
-    fn code(&self) -> &'static str {
-        "RS122"
-    }
-    fn name(&self) -> &'static str {
-        "lagging-window"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-    fn docs(&self) -> &'static str {
+    rule_meta!(
+        "RS122",
+        "lagging-window",
+        Severity::Warning,
         "## What it does\nFlags a range window that is at least 5× the metric's `interval` \
          (windows written as `{{args.x}}` are skipped).\n\n## Why is this bad?\nWith \
          `interval: 1m` and `rate(x[30m])`, a canary that starts failing moves the measured \
@@ -28,7 +22,7 @@ impl Rule for LaggingWindow {
          after the rollout has already moved to more traffic.\n\n## Example\n```yaml\n\
          interval: 1m\nquery: sum(rate(errors_total[30m]))\n```\n\n## Use instead\n```yaml\n\
          interval: 1m\nquery: sum(rate(errors_total[2m]))\n```\n"
-    }
+    );
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for (site, q, p) in parsed_queries(cx) {
             let Some(interval) = rollouts::interval(site.metric).filter(|&i| i > 0) else {

@@ -6,18 +6,12 @@ use crate::manifest::IntOrString;
 pub struct MaxSurgeAndUnavailableZero;
 
 impl Rule for MaxSurgeAndUnavailableZero {
-    fn code(&self) -> &'static str {
-        "RS026"
-    }
-    fn name(&self) -> &'static str {
-        "max-surge-and-unavailable-zero"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn docs(&self) -> &'static str {
+    rule_meta!(
+        "RS026",
+        "max-surge-and-unavailable-zero",
+        Severity::Error,
         DOCS
-    }
+    );
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for r in &cx.manifests.rollouts {
             let Some(c) = &r.strategy.canary else {

@@ -8,23 +8,17 @@ use crate::manifest::Provider;
 pub struct MissingCondition;
 
 impl Rule for MissingCondition {
-    fn code(&self) -> &'static str {
-        "RS114"
-    }
-    fn name(&self) -> &'static str {
-        "missing-condition"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-    fn docs(&self) -> &'static str {
+    rule_meta!(
+        "RS114",
+        "missing-condition",
+        Severity::Warning,
         "## What it does\nFlags a Prometheus metric with no `successCondition` and no \
          `failureCondition` (or only empty ones).\n\n## Why is this bad?\nMirrors Argo's \
          `EvaluateResult`: with no condition every measurement that returns is Successful, so \
          the metric can never fail the rollout; it only records values.\n\n## Example\n```yaml\n\
          - name: error-rate\n  provider:\n    prometheus:\n      query: ...\n```\n\n## Use instead\n\
          ```yaml\n- name: error-rate\n  successCondition: len(result) == 0 || result[0] < 0.05\n  ...\n```\n"
-    }
+    );
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for site in sites::sites(cx) {
             if !matches!(site.metric.provider, Provider::Prometheus(_))

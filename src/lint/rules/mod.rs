@@ -4,6 +4,24 @@
 
 use super::Rule;
 
+/// The metadata half of a `Rule` impl: code, name, default severity and docs.
+macro_rules! rule_meta {
+    ($code:literal, $name:literal, $severity:expr, $docs:expr $(,)?) => {
+        fn code(&self) -> &'static str {
+            $code
+        }
+        fn name(&self) -> &'static str {
+            $name
+        }
+        fn default_severity(&self) -> Severity {
+            $severity
+        }
+        fn docs(&self) -> &'static str {
+            $docs
+        }
+    };
+}
+
 mod support;
 
 mod analysis_without_error_or_latency_metric;

@@ -8,16 +8,10 @@ use promql_parser::parser::{Expr, LabelModifier};
 pub struct MultipleSeriesReadAsFirst;
 
 impl Rule for MultipleSeriesReadAsFirst {
-    fn code(&self) -> &'static str {
-        "RS105"
-    }
-    fn name(&self) -> &'static str {
-        "multiple-series-read-as-first"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-    fn docs(&self) -> &'static str {
+    rule_meta!(
+        "RS105",
+        "multiple-series-read-as-first",
+        Severity::Warning,
         "## What it does\nFlags a query that can return more than one series (a bare selector, a \
          function of one, an aggregation `by (labels)` or `without (...)`, `topk(k>1, ...)`) \
          when a condition reads `result[N]`. It points at the part of the query that keeps \
@@ -27,7 +21,7 @@ impl Rule for MultipleSeriesReadAsFirst {
          ```yaml\nquery: sum by (pod) (rate(errors_total[5m]))\nsuccessCondition: result[0] < 1\n```\n\n\
          ## Use instead\n```yaml\nquery: sum(rate(errors_total[5m]))\nsuccessCondition: result[0] < 1\n\
          # or check every series: all(result, # < 1)\n```\n"
-    }
+    );
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for (site, q, p) in parsed_queries(cx) {
             let reads_first = conditions::conds(&site).iter().any(|c| {

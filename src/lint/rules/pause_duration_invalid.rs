@@ -6,18 +6,7 @@ use crate::manifest::CanaryStep;
 pub struct PauseDurationInvalid;
 
 impl Rule for PauseDurationInvalid {
-    fn code(&self) -> &'static str {
-        "RS023"
-    }
-    fn name(&self) -> &'static str {
-        "pause-duration-invalid"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn docs(&self) -> &'static str {
-        DOCS
-    }
+    rule_meta!("RS023", "pause-duration-invalid", Severity::Error, DOCS);
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for r in &cx.manifests.rollouts {
             let Some(c) = &r.strategy.canary else {

@@ -10,16 +10,10 @@ use crate::model::Duration;
 pub struct PauseShorterThanWindow;
 
 impl Rule for PauseShorterThanWindow {
-    fn code(&self) -> &'static str {
-        "RS121"
-    }
-    fn name(&self) -> &'static str {
-        "pause-shorter-than-window"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-    fn docs(&self) -> &'static str {
+    rule_meta!(
+        "RS121",
+        "pause-shorter-than-window",
+        Severity::Warning,
         "## What it does\nFor each timed `pause` of a canary: if the next step is an analysis, \
          flags a pause shorter than that analysis's longest range window (the first \
          measurement still averages mostly the previous weight); while background analysis \
@@ -30,7 +24,7 @@ impl Rule for PauseShorterThanWindow {
          at all.\n\n## Example\n```yaml\nsteps:\n  - setWeight: 20\n  - pause: {duration: 1m}\n  \
          - analysis: {templates: [{templateName: error-rate-10m}]}\n```\n\n## Use instead\n```yaml\n  \
          - pause: {duration: 10m}\n```\n"
-    }
+    );
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         let uses = rollouts::uses(cx);
         for r in &cx.manifests.rollouts {

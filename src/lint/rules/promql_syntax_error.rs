@@ -7,16 +7,10 @@ use crate::lint::{Finding, LintContext, Rule, Severity};
 pub struct PromqlSyntaxError;
 
 impl Rule for PromqlSyntaxError {
-    fn code(&self) -> &'static str {
-        "RS100"
-    }
-    fn name(&self) -> &'static str {
-        "promql-syntax-error"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn docs(&self) -> &'static str {
+    rule_meta!(
+        "RS100",
+        "promql-syntax-error",
+        Severity::Error,
         "## What it does\nParses every `provider.prometheus.query` as Prometheus would (3.x duration \
          expressions included; `{{args.x}}` replaced by the arg's default or a placeholder) and \
          reports parse errors at the offending token.\n\n## Why is this bad?\nThe provider \
@@ -24,7 +18,7 @@ impl Rule for PromqlSyntaxError {
          `consecutiveErrorLimit` + 1 (default 5) errors the analysis aborts the rollout.\n\n\
          ## Example\n```yaml\nquery: sum(rate(http_requests_total[5m])\n```\n\n## Use instead\n\
          ```yaml\nquery: sum(rate(http_requests_total[5m]))\n```\n"
-    }
+    );
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for site in sites::sites(cx) {
             let Some(q) = site.query() else { continue };

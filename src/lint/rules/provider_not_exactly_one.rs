@@ -7,18 +7,7 @@ use crate::lint::{Finding, LintContext, Rule, Severity};
 pub struct ProviderNotExactlyOne;
 
 impl Rule for ProviderNotExactlyOne {
-    fn code(&self) -> &'static str {
-        "RS007"
-    }
-    fn name(&self) -> &'static str {
-        "provider-not-exactly-one"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn docs(&self) -> &'static str {
-        DOCS
-    }
+    rule_meta!("RS007", "provider-not-exactly-one", Severity::Error, DOCS);
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for t in all_templates(cx.manifests) {
             for m in &t.spec.metrics {

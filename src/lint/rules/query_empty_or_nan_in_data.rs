@@ -9,16 +9,10 @@ use crate::promql::Engine;
 pub struct QueryEmptyOrNanInData;
 
 impl Rule for QueryEmptyOrNanInData {
-    fn code(&self) -> &'static str {
-        "RS141"
-    }
-    fn name(&self) -> &'static str {
-        "query-empty-or-nan-in-data"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-    fn docs(&self) -> &'static str {
+    rule_meta!(
+        "RS141",
+        "query-empty-or-nan-in-data",
+        Severity::Warning,
         "## What it does\nWith `--data FILE`, evaluates each query at every `interval` (1m when \
          unset) across the recording, from one range window after its start, and reports the \
          first time it returns no series or NaN, and how often.\n\n## Why is this bad?\nAn empty \
@@ -28,7 +22,7 @@ impl Rule for QueryEmptyOrNanInData {
          sum(rate(errors_total[5m])) / sum(rate(requests_total[5m]))   # NaN with no requests\n```\n\n\
          ## Use instead\n```promql\nsum(rate(errors_total[5m])) / (sum(rate(requests_total[5m])) > 0)\n```\n\
          and a condition such as `len(result) == 0 || result[0] < 0.05`.\n"
-    }
+    );
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         let Some(store) = cx.data else { return };
         let engine = Engine::default();

@@ -10,16 +10,10 @@ pub struct RateOnNonCounter;
 const COUNTER_SUFFIXES: &[&str] = &["_total", "_count", "_sum", "_bucket"];
 
 impl Rule for RateOnNonCounter {
-    fn code(&self) -> &'static str {
-        "RS101"
-    }
-    fn name(&self) -> &'static str {
-        "rate-on-non-counter"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-    fn docs(&self) -> &'static str {
+    rule_meta!(
+        "RS101",
+        "rate-on-non-counter",
+        Severity::Warning,
         "## What it does\nFlags `rate`, `irate` and `increase` applied to a metric whose name does \
          not end in `_total`, `_count`, `_sum` or `_bucket`, and to anything that is not a \
          plain selector (a subquery over `sum(...)`, a function result).\n\n## Why is this bad?\n\
@@ -28,7 +22,7 @@ impl Rule for RateOnNonCounter {
          of the sum and produces a huge spike, a false failure.\n\n## Example\n```promql\n\
          rate(memory_usage_bytes[5m])\nrate(sum(http_requests_total)[5m:1m])\n```\n\n\
          ## Use instead\n```promql\nderiv(memory_usage_bytes[5m])\nsum(rate(http_requests_total[5m]))\n```\n"
-    }
+    );
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for (site, q, p) in parsed_queries(cx) {
             query::walk(&p.expr, &mut |e, _| {

@@ -9,16 +9,10 @@ use promql_parser::parser::Expr;
 pub struct RateWindowTooShort;
 
 impl Rule for RateWindowTooShort {
-    fn code(&self) -> &'static str {
-        "RS102"
-    }
-    fn name(&self) -> &'static str {
-        "rate-window-too-short"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-    fn docs(&self) -> &'static str {
+    rule_meta!(
+        "RS102",
+        "rate-window-too-short",
+        Severity::Warning,
         "## What it does\nFlags a range selector (`x[1m]`) whose window is shorter than \
          `window_factor` × `scrape_interval` (defaults 4 and 1m, set in `rollsim.toml`). Windows \
          written as `{{args.x}}` are skipped.\n\n## Why is this bad?\n`rate` needs two samples \
@@ -27,7 +21,7 @@ impl Rule for RateWindowTooShort {
          jumps wildly. Prometheus recommends at least four scrape intervals.\n\n## Example\n\
          ```promql\nsum(rate(http_requests_total[1m]))\n```\n\n## Use instead\n```promql\n\
          sum(rate(http_requests_total[5m]))\n```\n"
-    }
+    );
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         let min = cx
             .options

@@ -9,18 +9,12 @@ use crate::manifest::{MeasurementRetention, Source, flatten};
 pub struct RetentionRuleMatchesNothing;
 
 impl Rule for RetentionRuleMatchesNothing {
-    fn code(&self) -> &'static str {
-        "RS013"
-    }
-    fn name(&self) -> &'static str {
-        "retention-rule-matches-nothing"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn docs(&self) -> &'static str {
+    rule_meta!(
+        "RS013",
+        "retention-rule-matches-nothing",
+        Severity::Error,
         DOCS
-    }
+    );
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for t in all_templates(cx.manifests) {
             let (names, _) = template_scope(t, cx.manifests);

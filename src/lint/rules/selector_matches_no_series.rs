@@ -8,16 +8,10 @@ use promql_parser::parser::Expr;
 pub struct SelectorMatchesNoSeries;
 
 impl Rule for SelectorMatchesNoSeries {
-    fn code(&self) -> &'static str {
-        "RS140"
-    }
-    fn name(&self) -> &'static str {
-        "selector-matches-no-series"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-    fn docs(&self) -> &'static str {
+    rule_meta!(
+        "RS140",
+        "selector-matches-no-series",
+        Severity::Warning,
         "## What it does\nWith `--data FILE`, checks every selector of every query against the \
          recording and flags those that match no series (a misspelled metric or label, a label \
          value that is never recorded). Selectors using a placeholder for an arg without a \
@@ -26,7 +20,7 @@ impl Rule for SelectorMatchesNoSeries {
          with no `b` is empty; `a or b` ignores `b`).\n\n## Example\n```promql\n\
          sum(rate(http_request_total[5m]))   # recorded name is http_requests_total\n```\n\n\
          ## Use instead\n```promql\nsum(rate(http_requests_total[5m]))\n```\n"
-    }
+    );
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         let Some(store) = cx.data else { return };
         for (site, q, p) in parsed_queries(cx) {

@@ -6,18 +6,7 @@ use crate::manifest::CanaryStep;
 pub struct SetWeightOutOfRange;
 
 impl Rule for SetWeightOutOfRange {
-    fn code(&self) -> &'static str {
-        "RS022"
-    }
-    fn name(&self) -> &'static str {
-        "set-weight-out-of-range"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn docs(&self) -> &'static str {
-        DOCS
-    }
+    rule_meta!("RS022", "set-weight-out-of-range", Severity::Error, DOCS);
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for r in &cx.manifests.rollouts {
             let Some(c) = &r.strategy.canary else {

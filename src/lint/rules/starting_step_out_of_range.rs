@@ -5,18 +5,7 @@ use crate::lint::{Finding, LintContext, Rule, Severity};
 pub struct StartingStepOutOfRange;
 
 impl Rule for StartingStepOutOfRange {
-    fn code(&self) -> &'static str {
-        "RS024"
-    }
-    fn name(&self) -> &'static str {
-        "starting-step-out-of-range"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn docs(&self) -> &'static str {
-        DOCS
-    }
+    rule_meta!("RS024", "starting-step-out-of-range", Severity::Error, DOCS);
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for r in &cx.manifests.rollouts {
             let Some(c) = &r.strategy.canary else {

@@ -5,18 +5,12 @@ use crate::lint::{Finding, LintContext, Rule, Severity};
 pub struct StepNotExactlyOneAction;
 
 impl Rule for StepNotExactlyOneAction {
-    fn code(&self) -> &'static str {
-        "RS021"
-    }
-    fn name(&self) -> &'static str {
-        "step-not-exactly-one-action"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn docs(&self) -> &'static str {
+    rule_meta!(
+        "RS021",
+        "step-not-exactly-one-action",
+        Severity::Error,
         DOCS
-    }
+    );
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for r in &cx.manifests.rollouts {
             let Some(c) = &r.strategy.canary else {

@@ -5,18 +5,7 @@ use crate::lint::{Finding, LintContext, Rule, Severity};
 pub struct StrategyNotExactlyOne;
 
 impl Rule for StrategyNotExactlyOne {
-    fn code(&self) -> &'static str {
-        "RS020"
-    }
-    fn name(&self) -> &'static str {
-        "strategy-not-exactly-one"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn docs(&self) -> &'static str {
-        DOCS
-    }
+    rule_meta!("RS020", "strategy-not-exactly-one", Severity::Error, DOCS);
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for r in &cx.manifests.rollouts {
             let s = &r.strategy;

@@ -9,18 +9,7 @@ use crate::manifest::flatten;
 pub struct TemplateMergeConflict;
 
 impl Rule for TemplateMergeConflict {
-    fn code(&self) -> &'static str {
-        "RS014"
-    }
-    fn name(&self) -> &'static str {
-        "template-merge-conflict"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn docs(&self) -> &'static str {
-        DOCS
-    }
+    rule_meta!("RS014", "template-merge-conflict", Severity::Error, DOCS);
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for r in analysis_refs(cx.manifests) {
             let Err(e) = flatten(r.analysis, r.manifests()) else {

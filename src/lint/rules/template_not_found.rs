@@ -8,18 +8,7 @@ use crate::manifest::{CanaryStep, Manifests, RolloutAnalysis, Source, TemplateRe
 pub struct TemplateNotFound;
 
 impl Rule for TemplateNotFound {
-    fn code(&self) -> &'static str {
-        "RS011"
-    }
-    fn name(&self) -> &'static str {
-        "template-not-found"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn docs(&self) -> &'static str {
-        DOCS
-    }
+    rule_meta!("RS011", "template-not-found", Severity::Error, DOCS);
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for r in analysis_refs(cx.manifests) {
             for (k, tr) in r.analysis.templates.iter().enumerate() {

@@ -9,18 +9,7 @@ use crate::manifest::{RolloutAnalysis, flatten};
 pub struct TemplateWithoutMetrics;
 
 impl Rule for TemplateWithoutMetrics {
-    fn code(&self) -> &'static str {
-        "RS002"
-    }
-    fn name(&self) -> &'static str {
-        "template-without-metrics"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn docs(&self) -> &'static str {
-        DOCS
-    }
+    rule_meta!("RS002", "template-without-metrics", Severity::Error, DOCS);
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for t in all_templates(cx.manifests) {
             if !t.spec.metrics.is_empty() {

@@ -9,16 +9,10 @@ use crate::promql::Engine;
 pub struct ThresholdNeverOrAlwaysMet;
 
 impl Rule for ThresholdNeverOrAlwaysMet {
-    fn code(&self) -> &'static str {
-        "RS142"
-    }
-    fn name(&self) -> &'static str {
-        "threshold-never-or-always-met"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-    fn docs(&self) -> &'static str {
+    rule_meta!(
+        "RS142",
+        "threshold-never-or-always-met",
+        Severity::Warning,
         "## What it does\nWith `--data FILE`, evaluates the query at every `interval` (1m when \
          unset) across the recording and the `successCondition` on each result that evaluates; \
          flags a condition met at none of them or at all of them (with at least 3 evaluations).\n\n\
@@ -27,7 +21,7 @@ impl Rule for ThresholdNeverOrAlwaysMet {
          it through. Either way the threshold does not fit the data.\n\n## Example\n```yaml\n\
          successCondition: result[0] < 0.0001   # recorded error ratio is 0.002 when healthy\n```\n\n\
          ## Use instead\n```yaml\nsuccessCondition: result[0] < 0.01\n```\n"
-    }
+    );
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         let Some(store) = cx.data else { return };
         let engine = Engine::default();

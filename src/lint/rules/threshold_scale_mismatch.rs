@@ -16,16 +16,10 @@ enum Scale {
 }
 
 impl Rule for ThresholdScaleMismatch {
-    fn code(&self) -> &'static str {
-        "RS115"
-    }
-    fn name(&self) -> &'static str {
-        "threshold-scale-mismatch"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-    fn docs(&self) -> &'static str {
+    rule_meta!(
+        "RS115",
+        "threshold-scale-mismatch",
+        Severity::Warning,
         "## What it does\nClassifies the query: *percent* if it multiplies by 100, *ratio* if it \
          divides two non-constant expressions (not a `_sum / _count` average) without `* 100`. \
          Flags a comparison of the result with a threshold in (0, 1] for a percent query, or \
@@ -33,7 +27,7 @@ impl Rule for ThresholdScaleMismatch {
          the condition always or never true: `errors% < 0.05` fails at 0.06% errors; \
          `ratio < 5` passes at 100% errors.\n\n## Example\n```yaml\nquery: 100 * sum(rate(errors_total[5m])) / sum(rate(requests_total[5m]))\n\
          successCondition: result[0] < 0.05\n```\n\n## Use instead\n```yaml\nsuccessCondition: result[0] < 5\n```\n"
-    }
+    );
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for site in sites::sites(cx) {
             let Some(q) = site.query() else { continue };

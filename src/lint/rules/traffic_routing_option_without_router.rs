@@ -6,18 +6,12 @@ use crate::manifest::CanaryStep;
 pub struct TrafficRoutingOptionWithoutRouter;
 
 impl Rule for TrafficRoutingOptionWithoutRouter {
-    fn code(&self) -> &'static str {
-        "RS027"
-    }
-    fn name(&self) -> &'static str {
-        "traffic-routing-option-without-router"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn docs(&self) -> &'static str {
+    rule_meta!(
+        "RS027",
+        "traffic-routing-option-without-router",
+        Severity::Error,
         DOCS
-    }
+    );
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for r in &cx.manifests.rollouts {
             let Some(c) = &r.strategy.canary else {

@@ -7,16 +7,10 @@ use crate::lint::{Finding, LintContext, Rule, Severity};
 pub struct UnguardedResultIndex;
 
 impl Rule for UnguardedResultIndex {
-    fn code(&self) -> &'static str {
-        "RS113"
-    }
-    fn name(&self) -> &'static str {
-        "unguarded-result-index"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-    fn docs(&self) -> &'static str {
+    rule_meta!(
+        "RS113",
+        "unguarded-result-index",
+        Severity::Warning,
         "## What it does\nFlags `result[N]` in a condition of a vector-valued query when the \
          condition never checks for an empty result (`len(result) > 0`, `len(result) == 0 ||`, \
          `result != nil`, `isNil(result)`).\n\n## Why is this bad?\nA query with no matching \
@@ -25,7 +19,7 @@ impl Rule for UnguardedResultIndex {
          rollout. Decide explicitly what no data means.\n\n## Example\n```yaml\n\
          successCondition: result[0] < 0.05\n```\n\n## Use instead\n```yaml\n\
          successCondition: len(result) == 0 || result[0] < 0.05\n```\n"
-    }
+    );
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for site in sites::sites(cx) {
             if conditions::result_type(&site) != Some(ResultType::List) {

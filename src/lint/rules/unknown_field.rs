@@ -6,18 +6,7 @@ use crate::manifest::Pos;
 pub struct UnknownField;
 
 impl Rule for UnknownField {
-    fn code(&self) -> &'static str {
-        "RS001"
-    }
-    fn name(&self) -> &'static str {
-        "unknown-field"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn docs(&self) -> &'static str {
-        DOCS
-    }
+    rule_meta!("RS001", "unknown-field", Severity::Error, DOCS);
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for w in &cx.manifests.warnings {
             let pos = Pos {

@@ -10,18 +10,7 @@ use crate::manifest::{
 pub struct UnresolvedTemplateArg;
 
 impl Rule for UnresolvedTemplateArg {
-    fn code(&self) -> &'static str {
-        "RS009"
-    }
-    fn name(&self) -> &'static str {
-        "unresolved-template-arg"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn docs(&self) -> &'static str {
-        DOCS
-    }
+    rule_meta!("RS009", "unresolved-template-arg", Severity::Error, DOCS);
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for t in all_templates(cx.manifests) {
             self.check_tags(cx, t, out);

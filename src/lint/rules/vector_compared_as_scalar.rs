@@ -8,16 +8,10 @@ use crate::lint::{Finding, LintContext, Rule, Severity};
 pub struct VectorComparedAsScalar;
 
 impl Rule for VectorComparedAsScalar {
-    fn code(&self) -> &'static str {
-        "RS112"
-    }
-    fn name(&self) -> &'static str {
-        "vector-compared-as-scalar"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn docs(&self) -> &'static str {
+    rule_meta!(
+        "RS112",
+        "vector-compared-as-scalar",
+        Severity::Error,
         "## What it does\nFlags a condition that compares `result` itself with a number when the \
          query returns an instant vector (anything but a scalar-valued query).\n\n## Why is this \
          bad?\nArgo passes a vector as a list (`[]float64`); expr rejects `[]float64 > float64`, so \
@@ -25,7 +19,7 @@ impl Rule for VectorComparedAsScalar {
          errors, whatever the canary does.\n\n## Example\n```yaml\nquery: sum(rate(errors_total[5m]))\n\
          successCondition: result < 0.05\n```\n\n## Use instead\n```yaml\nsuccessCondition: \
          len(result) > 0 && result[0] < 0.05\n# or wrap the query in scalar(...)\n```\n"
-    }
+    );
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for site in sites::sites(cx) {
             if conditions::result_type(&site) != Some(ResultType::List) {

@@ -13,16 +13,10 @@ const CANARY_WORDS: &[&str] = &[
 ];
 
 impl Rule for WholeServiceAnalysis {
-    fn code(&self) -> &'static str {
-        "RS120"
-    }
-    fn name(&self) -> &'static str {
-        "whole-service-analysis"
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-    fn docs(&self) -> &'static str {
+    rule_meta!(
+        "RS120",
+        "whole-service-analysis",
+        Severity::Warning,
         "## What it does\nFlags a query none of whose selectors has a label matcher (name or \
          value) mentioning canary, version, hash (`rollouts_pod_template_hash`), revision, \
          preview, track, pod, rollout or release, and whose text uses no `{{args.x}}` with such \
@@ -32,7 +26,7 @@ impl Rule for WholeServiceAnalysis {
          ## Example\n```promql\nsum(rate(http_requests_total{service=\"api\",code=~\"5..\"}[5m]))\n```\n\n\
          ## Use instead\n```promql\nsum(rate(http_requests_total{service=\"api\",code=~\"5..\",\n  \
          rollouts_pod_template_hash=\"{{args.canary-hash}}\"}[5m]))\n```\n"
-    }
+    );
     fn check(&self, cx: &LintContext, out: &mut Vec<Finding>) {
         for (site, q, p) in parsed_queries(cx) {
             if canary_arg(&q.original) {
