@@ -20,7 +20,8 @@ pub const TAIL: Duration = Duration::from_secs(300);
 /// What users felt during a simulation over a world.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Impact {
-    /// Every request users sent over the rollout's timeline (cache hits included).
+    /// Every request users sent from the rollout start to the end of the timeline (cache
+    /// hits included; the warm-up is left out).
     pub requests: u64,
     /// Requests the canary served (or that were routed to it), start to end of the timeline.
     pub canary_requests: u64,
@@ -40,6 +41,8 @@ pub struct WorldSource {
     builder: StoreBuilder,
     store: Store,
     snapshot_at: Option<Timestamp>,
+    /// What users felt during the warm-up, left out of the rollout's impact.
+    warm_up: UserImpact,
     served: ServedWeight,
     step: Option<u32>,
     /// The world routes by pod counts (`router: none`): the engine's pods are the split.
@@ -53,13 +56,14 @@ impl WorldSource {
         let pod_split = config.routing.router == Router::None;
         let mut world = World::new(config, replicas).map_err(world_error)?;
         let mut builder = StoreBuilder::new();
-        world.warm_up(&mut builder).map_err(world_error)?;
+        let warm_up = world.warm_up(&mut builder).map_err(world_error)?;
         let served = world.served_weight(0);
         Ok(WorldSource {
             world,
             builder,
             store: Store::default(),
             snapshot_at: None,
+            warm_up,
             served,
             step: None,
             pod_split,
@@ -115,7 +119,13 @@ impl DataSource for WorldSource {
                 stable_replicas: pods(stable),
             }
         } else {
-            self.world.served_weight(w)
+            // Argo scales an aborted canary down only after abortScaleDownDelaySeconds (30 s
+            // by default), longer than any router's lag: its pods stay while traffic drains.
+            let mut served = self.world.served_weight(w);
+            if w == 0 {
+                served.canary_replicas = self.served.canary_replicas;
+            }
+            served
         };
     }
 
@@ -181,7 +191,9 @@ pub fn replay_world(
     warnings.extend(spec_problems(&simulation));
     warnings.append(&mut source.warnings);
     let world = source.world();
-    let impact = impact_of(world.impact(), before, world.regression_started(), start, o);
+    let since = |i: UserImpact| minus(i, source.warm_up);
+    let regression = world.regression_started();
+    let impact = impact_of(since(world.impact()), since(before), regression, start, o);
     let replay = Replay {
         rollout: rollout.name.clone(),
         start,
@@ -190,6 +202,18 @@ pub fn replay_world(
         impact: Some(impact),
     };
     Ok((replay, source.into_builder()))
+}
+
+fn minus(a: UserImpact, b: UserImpact) -> UserImpact {
+    UserImpact {
+        requests: a.requests.saturating_sub(b.requests),
+        cache_hits: a.cache_hits.saturating_sub(b.cache_hits),
+        canary_requests: a.canary_requests.saturating_sub(b.canary_requests),
+        canary_errors: a.canary_errors.saturating_sub(b.canary_errors),
+        stable_requests: a.stable_requests.saturating_sub(b.stable_requests),
+        stable_errors: a.stable_errors.saturating_sub(b.stable_errors),
+        unroutable: a.unroutable.saturating_sub(b.unroutable),
+    }
 }
 
 fn impact_of(
