@@ -26,8 +26,8 @@ pub struct ScenarioFile {
     pub args: BTreeMap<String, String>,
     /// Recorded data to replay.
     pub data: Option<DataSection>,
-    /// A synthetic traffic world, instead of `data:` (kept raw to name its errors' fields).
-    pub world: Option<serde_json::Value>,
+    /// A synthetic traffic world, instead of `data:`.
+    pub world: Option<WorldConfig>,
     #[serde(default)]
     pub operator: OperatorSection,
     pub expect: Option<ExpectSection>,
@@ -218,11 +218,13 @@ fn resolve(path: &Path, f: ScenarioFile) -> Result<Scenario, ScenarioError> {
     })
 }
 
-/// The `world:` block as a `WorldConfig`, its errors naming the scenario and the field.
-fn world_config(path: &Path, raw: serde_json::Value) -> Result<WorldConfig, ScenarioError> {
-    let text =
-        serde_json::to_string(&raw).map_err(|e| ScenarioError::new(path, format!("world: {e}")))?;
-    WorldConfig::from_yaml(&text).map_err(|e| ScenarioError::new(path, e.to_string()))
+/// The `world:` block checked; its errors name the scenario and the field
+/// (`world.traffic.rps: ...`). Syntax and type errors already carried a line and column.
+fn world_config(path: &Path, config: WorldConfig) -> Result<WorldConfig, ScenarioError> {
+    config
+        .validate()
+        .map_err(|e| ScenarioError::new(path, e.to_string()))?;
+    Ok(config)
 }
 
 #[cfg(test)]
@@ -288,6 +290,13 @@ mod tests {
         let s = load(&p).unwrap();
         assert_eq!(s.world.unwrap().seed, 3);
         assert_eq!(s.start, Timestamp(1_767_607_200_000));
+        let p = write(
+            dir.path(),
+            "y.yaml",
+            "rollout: r.yaml\nworld:\n  canary: {statuses: {503: 0.01}}\n  warmup: soon\n",
+        );
+        let e = load(&p).unwrap_err();
+        assert_eq!(e.line, Some(4), "{e}");
         let p = write(dir.path(), "v.yaml", "rollout: [r.yaml\n");
         assert!(load(&p).unwrap_err().line.is_some());
     }

@@ -220,3 +220,59 @@ fn blast_radius_shrinks_with_a_shorter_analysis_interval() {
     assert!(fast > 0, "a regression always costs some requests");
     assert!(fast < slow, "30s interval: {fast} bad requests, 3m: {slow}");
 }
+
+/// A scenario file in `dir` from `text`, with `@/` standing for the repository root.
+fn temp_scenario(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    let root = format!("{}/", root().display());
+    std::fs::write(&p, text.replace("@/", &root)).unwrap();
+    p
+}
+
+#[test]
+fn a_regression_tied_to_a_step_starts_when_the_rollout_reaches_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = temp_scenario(
+        dir.path(),
+        "step.yaml",
+        "rollout: @/fixtures/synthetic/rollout.yaml\n\
+         templates: [@/fixtures/synthetic/template.yaml]\n\
+         world: {seed: 5, warmup: 10m, traffic: {rps: 200}, routing: {router: nginx},\n\
+           metrics: {service: checkout}, canary: {regression: {step: 2, error_ratio: 0.05}}}\n\
+         horizon: 1h\n",
+    );
+    let v = simulate_json(&[s.to_str().unwrap()]);
+    assert_eq!(v["outcome"]["result"], "aborted");
+    // Step 2 (setWeight 50) is entered at +10m.
+    assert_eq!(v["impact"]["regression_started_seconds"], 600.0);
+    let at = v["outcome"]["at_seconds"].as_f64().unwrap();
+    assert!(at > 600.0 && at <= 720.0, "aborted at +{at}s");
+}
+
+#[test]
+fn blue_green_switch_sends_every_request_to_the_new_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = temp_scenario(
+        dir.path(),
+        "bg.yaml",
+        "rollout: @/fixtures/canonical/bluegreen.yaml\n\
+         templates: [@/fixtures/canonical/template.yaml]\n\
+         world: {seed: 1, warmup: 10m, metrics: {service: checkout}}\n\
+         horizon: 30m\n",
+    );
+    let v = simulate_json(&[s.to_str().unwrap()]);
+    assert_eq!(v["outcome"]["result"], "promoted");
+    let switched = v["outcome"]["at_seconds"].as_f64().unwrap() as i64 * 1000;
+    let file = gen_file(s.to_str().unwrap(), dir.path(), "bg.om", &[]);
+    let store = rollsim::ingest::load_files(&[file]).unwrap();
+    let start = 1_767_607_200_000;
+    let (from, to) = (start + switched + 30_000, start + switched + 270_000);
+    let canary = increase(&store, "canary", from, to);
+    let stable = increase(&store, "stable", from, to);
+    assert!(
+        canary > 1000.0 && stable == 0.0,
+        "canary {canary}, stable {stable}"
+    );
+    // Before the switch the preview serves no users.
+    assert_eq!(increase(&store, "canary", start, start + switched), 0.0);
+}

@@ -99,8 +99,10 @@ impl<'a> Context<'a> {
                 let surge = c.max_surge.resolve(replicas, Rounding::Up);
                 served_pods(weight, c.traffic_router.is_some(), replicas, surge)
             }
-            // Blue-green keeps both ReplicaSets at full size; the service picks one.
-            Strategy::BlueGreen(_) => (replicas, replicas),
+            // The active service selects one ReplicaSet: only its pods serve users (the
+            // other side keeps its pods for a while, unselected).
+            Strategy::BlueGreen(_) if weight > 0.0 => (replicas, 0),
+            Strategy::BlueGreen(_) => (0, replicas),
         };
         self.runs.weight_changed(self.now, weight, canary, stable);
     }
