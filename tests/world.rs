@@ -276,3 +276,16 @@ fn blue_green_switch_sends_every_request_to_the_new_version() {
     // Before the switch the preview serves no users.
     assert_eq!(increase(&store, "canary", start, start + switched), 0.0);
 }
+
+#[test]
+fn gen_and_seed_need_a_world() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x.om");
+    let data = "scenarios/canonical-incident.yaml";
+    let o = rollsim(&["gen", data, "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("needs a scenario with a `world:`"));
+    let o = rollsim(&["simulate", data, "--seed", "3"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("--seed applies to scenarios with a `world:`"));
+}

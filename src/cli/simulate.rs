@@ -1,4 +1,5 @@
-//! `rollsim simulate`: replay one rollout over recorded data and print its timeline.
+//! `rollsim simulate`: replay one rollout over recorded data (or a scenario's synthetic
+//! `world:`, closed loop) and print its timeline.
 //!
 //! From a scenario file, or directly from flags for quick use and scripts. Exit 0 whatever
 //! the outcome; 2 for input that cannot be used.

@@ -1,8 +1,8 @@
-//! Replays recorded data through a Rollout: manifests are flattened and templated, every
-//! AnalysisRun measures against the loaded store, and the step engine (`sim`) turns run
-//! outcomes into the rollout's timeline.
+//! Replays recorded data, or a synthetic world in closed loop (`world`), through a Rollout:
+//! manifests are flattened and templated, every AnalysisRun measures against the data, and
+//! the step engine (`sim`) turns run outcomes into the rollout's timeline.
 //!
-//! Depends on `manifest`, `analysis`, `promql`, `ingest` and `sim`.
+//! Depends on `manifest`, `analysis`, `promql`, `ingest`, `synth` and `sim`.
 
 pub mod expect;
 pub mod measure;

@@ -50,13 +50,14 @@ pub fn render(r: &Replay) -> String {
         let _ = writeln!(out, "Decided by AnalysisRun {run}");
     }
     if let Some(i) = &r.impact {
-        impact(&mut out, i);
+        let decided = matches!(o.result, OutcomeResult::Promoted | OutcomeResult::Aborted);
+        impact(&mut out, i, decided);
     }
     out
 }
 
 /// What users felt, for simulations over a world.
-fn impact(out: &mut String, i: &Impact) {
+fn impact(out: &mut String, i: &Impact, decided: bool) {
     let pct = |n: u64, of: u64| 100.0 * n as f64 / of.max(1) as f64;
     let _ = writeln!(
         out,
@@ -66,9 +67,14 @@ fn impact(out: &mut String, i: &Impact) {
         pct(i.canary_requests, i.requests),
         i.canary_errors
     );
+    let when = if decided {
+        "before the decision"
+    } else {
+        "(no decision by the end)"
+    };
     let _ = writeln!(
         out,
-        "Blast radius: {} failed canary requests before the decision",
+        "Blast radius: {} failed canary requests {when}",
         i.bad_requests_before_decision
     );
     let secs = |s: f64| Duration::from_millis((s * 1000.0).round() as i64);
