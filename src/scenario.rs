@@ -1,7 +1,8 @@
 //! Scenario files: the rollout, its templates, argument values, the data to replay, how
 //! manual actions resolve, and what `rollsim test` expects (DESIGN.md "Scenario file").
 //!
-//! Paths in a scenario are relative to the scenario file. Depends on `model` only.
+//! Paths in a scenario are relative to the scenario file. Depends on `model` and
+//! `synth::WorldConfig` (the `world:` block).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -9,6 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::model::{Duration, Timestamp};
+use crate::synth::WorldConfig;
 
 /// A scenario as written (`deny_unknown_fields`: a misspelt key is an error, not ignored).
 #[derive(Debug, Clone, Deserialize)]
@@ -24,8 +26,8 @@ pub struct ScenarioFile {
     pub args: BTreeMap<String, String>,
     /// Recorded data to replay.
     pub data: Option<DataSection>,
-    /// A synthetic traffic world (issue #4); not supported yet.
-    pub world: Option<serde::de::IgnoredAny>,
+    /// A synthetic traffic world, instead of `data:`.
+    pub world: Option<WorldConfig>,
     #[serde(default)]
     pub operator: OperatorSection,
     pub expect: Option<ExpectSection>,
@@ -65,6 +67,8 @@ pub struct ExpectSection {
     pub step: Option<usize>,
     /// The metric that decided the outcome.
     pub metric: Option<String>,
+    /// At most this many failed canary requests before the decision (world scenarios).
+    pub max_bad_requests: Option<u64>,
 }
 
 /// A scenario with paths resolved and times parsed.
@@ -75,6 +79,8 @@ pub struct Scenario {
     pub templates: Vec<PathBuf>,
     pub args: BTreeMap<String, String>,
     pub data_files: Vec<PathBuf>,
+    /// The synthetic world, when the scenario has `world:` instead of `data:`.
+    pub world: Option<WorldConfig>,
     pub start: Timestamp,
     pub promote_after: Option<Duration>,
     pub abort_after: Option<Duration>,
@@ -142,23 +148,33 @@ fn resolve(path: &Path, f: ScenarioFile) -> Result<Scenario, ScenarioError> {
             base.join(p)
         }
     };
-    if f.world.is_some() {
-        return Err(ScenarioError::new(
-            path,
-            "`world:` (synthetic traffic) is not supported yet; give recorded `data:`",
-        ));
-    }
-    let data = f.data.ok_or_else(|| {
-        ScenarioError::new(
-            path,
-            "the scenario needs `data:` with `files:` and `start:`",
-        )
-    })?;
-    if data.files.is_empty() {
-        return Err(ScenarioError::new(path, "`data.files` is empty"));
-    }
-    let start = Timestamp::parse(&data.start)
-        .map_err(|e| ScenarioError::new(path, format!("data.start: {e}")))?;
+    let (data_files, world, start) = match (f.data, f.world) {
+        (Some(_), Some(_)) => {
+            return Err(ScenarioError::new(
+                path,
+                "give either `data:` (recorded) or `world:` (synthetic), not both",
+            ));
+        }
+        (None, None) => {
+            return Err(ScenarioError::new(
+                path,
+                "the scenario needs `data:` with `files:` and `start:`, or a `world:`",
+            ));
+        }
+        (None, Some(w)) => {
+            let config = world_config(path, w)?;
+            let start = config.start;
+            (Vec::new(), Some(config), start)
+        }
+        (Some(data), None) => {
+            if data.files.is_empty() {
+                return Err(ScenarioError::new(path, "`data.files` is empty"));
+            }
+            let start = Timestamp::parse(&data.start)
+                .map_err(|e| ScenarioError::new(path, format!("data.start: {e}")))?;
+            (data.files.iter().map(|p| rel(p)).collect(), None, start)
+        }
+    };
     let duration = |field: &str, v: &Option<String>| -> Result<Option<Duration>, ScenarioError> {
         v.as_deref()
             .map(|s| {
@@ -191,7 +207,8 @@ fn resolve(path: &Path, f: ScenarioFile) -> Result<Scenario, ScenarioError> {
         rollout: rel(&f.rollout),
         templates: f.templates.iter().map(|p| rel(p)).collect(),
         args: f.args,
-        data_files: data.files.iter().map(|p| rel(p)).collect(),
+        data_files,
+        world,
         start,
         promote_after: duration("operator.promote_after", &f.operator.promote_after)?,
         abort_after: duration("operator.abort_after", &f.operator.abort_after)?,
@@ -199,6 +216,15 @@ fn resolve(path: &Path, f: ScenarioFile) -> Result<Scenario, ScenarioError> {
         horizon: duration("horizon", &f.horizon)?,
         promql_compat: f.promql_compat,
     })
+}
+
+/// The `world:` block checked; its errors name the scenario and the field
+/// (`world.traffic.rps: ...`). Syntax and type errors already carried a line and column.
+fn world_config(path: &Path, config: WorldConfig) -> Result<WorldConfig, ScenarioError> {
+    config
+        .validate()
+        .map_err(|e| ScenarioError::new(path, e.to_string()))?;
+    Ok(config)
 }
 
 #[cfg(test)]
@@ -249,6 +275,28 @@ mod tests {
         assert!(load(&p).unwrap_err().message.contains("not one of"));
         let p = write(dir.path(), "u.yaml", "rollout: r.yaml\n");
         assert!(load(&p).unwrap_err().message.contains("needs `data:`"));
+        let p = write(
+            dir.path(),
+            "w.yaml",
+            "rollout: r.yaml\nworld: {seed: 1, traffic: {rps: -1}}\n",
+        );
+        let e = load(&p).unwrap_err();
+        assert!(e.message.starts_with("world.traffic.rps"), "{e}");
+        let p = write(
+            dir.path(),
+            "x.yaml",
+            "rollout: r.yaml\nworld: {seed: 3, start: 2026-01-05T10:00:00Z}\n",
+        );
+        let s = load(&p).unwrap();
+        assert_eq!(s.world.unwrap().seed, 3);
+        assert_eq!(s.start, Timestamp(1_767_607_200_000));
+        let p = write(
+            dir.path(),
+            "y.yaml",
+            "rollout: r.yaml\nworld:\n  canary: {statuses: {503: 0.01}}\n  warmup: soon\n",
+        );
+        let e = load(&p).unwrap_err();
+        assert_eq!(e.line, Some(4), "{e}");
         let p = write(dir.path(), "v.yaml", "rollout: [r.yaml\n");
         assert!(load(&p).unwrap_err().line.is_some());
     }

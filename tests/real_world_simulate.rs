@@ -41,6 +41,7 @@ fn every_real_world_rollout_simulates() {
                 abort_after: None,
                 horizon: Some(Duration::from_secs(3 * 3600)),
                 compat: Compat::V3,
+                world: None,
             };
             let r = replay_rollout(&input, rollout, &manifests, &store);
             assert!(

@@ -6,6 +6,7 @@
 //! on it.
 
 mod bench_report;
+pub mod generate;
 pub mod lint;
 mod output;
 pub mod query;
@@ -27,7 +28,7 @@ use clap::{Parser, Subcommand};
     long_about = "Replay Prometheus data through Argo Rollouts analysis, offline.\n\n\
         Evaluates PromQL over recorded data files (OpenMetrics, Prometheus text, \
         Prometheus API JSON, CSV, promqltest series notation) without a server.\n\
-        Planned commands: gen, tune, backtest, record."
+        Planned commands: tune, backtest, record."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -40,6 +41,8 @@ pub enum Command {
     Query(query::QueryArgs),
     /// Replay a rollout over recorded data: when analysis passes, pauses or aborts.
     Simulate(simulate::SimulateArgs),
+    /// Generate a world scenario's synthetic series (closed loop) as OpenMetrics, JSON or CSV.
+    Gen(generate::GenArgs),
     /// Run scenarios' `expect:` blocks (exit 1 when one fails); `--junit` for CI.
     Test(test::TestArgs),
     /// Lint Rollouts and AnalysisTemplates: exit 1 on error findings, 2 on bad input.
@@ -103,6 +106,7 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
         Command::Query(args) => query::run(&args),
         Command::Simulate(args) => simulate::run(&args),
         Command::Test(args) => test::run(&args),
+        Command::Gen(args) => generate::run(&args),
         Command::Lint(args) => lint::run(&args),
         Command::Rule(args) => rule::run(&args),
     }

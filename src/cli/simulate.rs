@@ -1,4 +1,5 @@
-//! `rollsim simulate`: replay one rollout over recorded data and print its timeline.
+//! `rollsim simulate`: replay one rollout over recorded data (or a scenario's synthetic
+//! `world:`, closed loop) and print its timeline.
 //!
 //! From a scenario file, or directly from flags for quick use and scripts. Exit 0 whatever
 //! the outcome; 2 for input that cannot be used.
@@ -63,6 +64,10 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "2|3")]
     pub promql_compat: Option<u8>,
 
+    /// Seed of the scenario's synthetic world (overrides `world.seed`)
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+
     #[arg(long, value_enum, default_value = "text")]
     pub format: SimFormat,
 }
@@ -103,6 +108,7 @@ pub fn scenario_input(
         abort_after: s.abort_after,
         horizon: s.horizon,
         compat: compat(s.promql_compat)?,
+        world: s.world.clone(),
     })
 }
 
@@ -127,6 +133,7 @@ fn input(a: &SimulateArgs) -> Result<ReplayInput, CliError> {
             abort_after: None,
             horizon: None,
             compat: Compat::V3,
+            world: None,
         },
     };
     if !a.templates.is_empty() && a.scenario.is_some() {
@@ -144,7 +151,22 @@ fn input(a: &SimulateArgs) -> Result<ReplayInput, CliError> {
     if a.promql_compat.is_some() {
         input.compat = compat(a.promql_compat)?;
     }
+    apply_seed(&mut input, a.seed)?;
     Ok(input)
+}
+
+/// `--seed N`: replaces the world's seed; an error for scenarios without a world.
+pub fn apply_seed(input: &mut ReplayInput, seed: Option<u64>) -> Result<(), CliError> {
+    match (seed, input.world.as_mut()) {
+        (None, _) => Ok(()),
+        (Some(n), Some(w)) => {
+            w.seed = n;
+            Ok(())
+        }
+        (Some(_), None) => Err(CliError::Usage(
+            "--seed applies to scenarios with a `world:`".into(),
+        )),
+    }
 }
 
 fn duration(flag: &str, v: &Option<String>) -> Result<Option<Duration>, CliError> {

@@ -13,7 +13,7 @@ use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use super::simulate::{parse_args, replay_or_error, scenario_input};
 use super::{CliError, Exit};
 use crate::model::Duration;
-use crate::replay::expect::{check, result_name};
+use crate::replay::expect::{check, check_impact, result_name};
 use crate::scenario;
 
 #[derive(Debug, Args)]
@@ -101,7 +101,11 @@ fn run_one(file: &Path, overrides: &[(String, String)]) -> Verdict {
         Err(e) => return Verdict::Invalid(e.to_string()),
     };
     let o = &replay.simulation.outcome;
-    match check(expect, &replay.simulation) {
+    let checked = check(expect, &replay.simulation).map(|mut f| {
+        f.extend(check_impact(expect, replay.impact.as_ref()));
+        f
+    });
+    match checked {
         Err(e) => Verdict::Invalid(e),
         Ok(failures) if failures.is_empty() => Verdict::Pass(format!(
             "{} at +{}",

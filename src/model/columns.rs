@@ -26,7 +26,7 @@ pub enum TsColumn {
 }
 
 /// Growable shared columns; group columns are strictly increasing.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct ColumnGroups {
     groups: Vec<Vec<i64>>,
     /// `(group, position, timestamp)` -> the group continuing `group[..position]` with it.

@@ -134,7 +134,7 @@ impl Store {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct PendingSeries {
     labels: Labels,
     ts: TsColumn,
@@ -157,7 +157,7 @@ pub enum Appended {
 }
 
 /// Collects samples from readers and builds an immutable `Store`.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct StoreBuilder {
     strings: HashSet<Arc<str>>,
     index: HashMap<Labels, u32>,
@@ -245,6 +245,12 @@ impl StoreBuilder {
         s.ts = TsColumn::Empty;
         s.values.clear();
         s.sorted = true;
+    }
+
+    /// A `Store` of everything appended so far, leaving the builder open for more (a
+    /// closed-loop simulation measures while its world is still writing).
+    pub fn snapshot(&self) -> Result<Store, StoreError> {
+        self.clone().finish()
     }
 
     /// Sorts, checks and freezes everything appended so far.

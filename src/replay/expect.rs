@@ -1,6 +1,8 @@
-//! Checks a scenario's `expect:` block against a simulation: outcome, time to decision, step
-//! and deciding metric. Pure: the verdict is a list of unmet expectations.
+//! Checks a scenario's `expect:` block against a simulation: outcome, time to decision, step,
+//! deciding metric and, over a world, the blast radius. Pure: the verdict is a list of unmet
+//! expectations.
 
+use super::world::Impact;
 use crate::model::Duration;
 use crate::scenario::ExpectSection;
 use crate::sim::{Event, OutcomeResult, Simulation};
@@ -44,6 +46,20 @@ pub fn check(expect: &ExpectSection, sim: &Simulation) -> Result<Vec<String>, St
         failures.push(format!("expected metric {metric:?} to decide, got {got}"));
     }
     Ok(failures)
+}
+
+/// `expect.max_bad_requests` against what users felt (world scenarios only).
+pub fn check_impact(expect: &ExpectSection, impact: Option<&Impact>) -> Vec<String> {
+    match (expect.max_bad_requests, impact) {
+        (Some(max), Some(i)) if i.bad_requests_before_decision > max => vec![format!(
+            "expected at most {max} failed canary requests before the decision, got {}",
+            i.bad_requests_before_decision
+        )],
+        (Some(_), None) => {
+            vec!["expect.max_bad_requests needs a `world:` (recorded data has no users)".into()]
+        }
+        _ => Vec::new(),
+    }
 }
 
 pub fn result_name(r: OutcomeResult) -> &'static str {
@@ -104,6 +120,7 @@ mod tests {
             within: within.map(str::to_string),
             step,
             metric: metric.map(str::to_string),
+            max_bad_requests: None,
         }
     }
 
@@ -126,5 +143,22 @@ mod tests {
             assert_eq!(check(e, &aborted).unwrap().len(), *failures, "{e:?}");
         }
         assert!(check(&expect(None, Some("soon"), None, None), &aborted).is_err());
+    }
+
+    #[test]
+    fn blast_radius_limit() {
+        let mut e = expect(None, None, None, None);
+        e.max_bad_requests = Some(10);
+        let impact = |bad| Impact {
+            requests: 1000,
+            canary_requests: 100,
+            canary_errors: bad + 1,
+            bad_requests_before_decision: bad,
+            regression_started_seconds: None,
+            time_to_detect_seconds: None,
+        };
+        assert!(check_impact(&e, Some(&impact(10))).is_empty());
+        assert_eq!(check_impact(&e, Some(&impact(11))).len(), 1);
+        assert_eq!(check_impact(&e, None).len(), 1);
     }
 }

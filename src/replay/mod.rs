@@ -1,14 +1,15 @@
-//! Replays recorded data through a Rollout: manifests are flattened and templated, every
-//! AnalysisRun measures against the loaded store, and the step engine (`sim`) turns run
-//! outcomes into the rollout's timeline.
+//! Replays recorded data, or a synthetic world in closed loop (`world`), through a Rollout:
+//! manifests are flattened and templated, every AnalysisRun measures against the data, and
+//! the step engine (`sim`) turns run outcomes into the rollout's timeline.
 //!
-//! Depends on `manifest`, `analysis`, `promql`, `ingest` and `sim`.
+//! Depends on `manifest`, `analysis`, `promql`, `ingest`, `synth` and `sim`.
 
 pub mod expect;
 pub mod measure;
 pub mod plan;
 pub mod prepare;
 pub mod runs;
+pub mod world;
 
 use std::path::PathBuf;
 
@@ -33,6 +34,8 @@ pub struct ReplayInput {
     /// Maximum simulated time (default 24 h); the end of the data caps it.
     pub horizon: Option<Duration>,
     pub compat: Compat,
+    /// A synthetic world instead of `data` (closed loop; `start` is the world's).
+    pub world: Option<crate::synth::WorldConfig>,
 }
 
 /// A replayed rollout.
@@ -43,6 +46,8 @@ pub struct Replay {
     pub simulation: Simulation,
     /// Things the user should know (unreadable args, extra rollouts, a short recording).
     pub warnings: Vec<String>,
+    /// What users felt (simulations over a world only).
+    pub impact: Option<world::Impact>,
 }
 
 /// Input that could never be applied: exit code 2 (SEMANTICS.md §11.3).
@@ -56,14 +61,61 @@ pub enum ReplayError {
     Input(String),
 }
 
-/// Loads the manifests and data, and simulates the rollout.
+/// Loads the manifests and data (or builds the world), and simulates the rollout.
 pub fn run(input: &ReplayInput) -> Result<Replay, ReplayError> {
+    if input.world.is_some() {
+        return run_world(input).map(|(replay, _)| replay);
+    }
+    let manifests = load_manifests(input)?;
+    let store = ingest::load_files(&input.data)?;
+    replay_loaded(input, &manifests, &store)
+}
+
+fn load_manifests(input: &ReplayInput) -> Result<Manifests, ReplayError> {
     let mut manifests = manifest::load_file(&input.rollout)?;
     for t in &input.templates {
         manifests.extend(manifest::load_file(t)?);
     }
-    let store = ingest::load_files(&input.data)?;
-    replay_loaded(input, &manifests, &store)
+    Ok(manifests)
+}
+
+/// Simulates over `input.world` in closed loop; returns the replay and every sample the
+/// world wrote (warm-up to the end of the timeline).
+pub fn run_world(input: &ReplayInput) -> Result<(Replay, crate::model::StoreBuilder), ReplayError> {
+    let config = input
+        .world
+        .as_ref()
+        .ok_or_else(|| ReplayError::Input("no world: in this scenario".into()))?;
+    let manifests = load_manifests(input)?;
+    let mut warnings = Vec::new();
+    let rollout = pick_rollout(input, &manifests, &mut warnings)?;
+    let (mut replay, data) = world::replay_world(input, config, rollout, &manifests)?;
+    warnings.append(&mut replay.warnings);
+    replay.warnings = warnings;
+    Ok((replay, data))
+}
+
+fn pick_rollout<'m>(
+    input: &ReplayInput,
+    manifests: &'m Manifests,
+    warnings: &mut Vec<String>,
+) -> Result<&'m manifest::Rollout, ReplayError> {
+    warnings.extend(manifests.warnings.iter().map(|w| w.to_string()));
+    match manifests.rollouts.as_slice() {
+        [] => Err(ReplayError::Input(format!(
+            "{}: no Rollout found (kind: Rollout, apiVersion argoproj.io/v1alpha1)",
+            input.rollout.display()
+        ))),
+        [one] => Ok(one),
+        [first, ..] => {
+            warnings.push(format!(
+                "{} Rollouts found; simulating the first, {:?}",
+                manifests.rollouts.len(),
+                first.name
+            ));
+            Ok(first)
+        }
+    }
 }
 
 /// Simulates with manifests and data already loaded (`rollsim tune` reuses the store).
@@ -72,24 +124,8 @@ pub fn replay_loaded(
     manifests: &Manifests,
     store: &crate::model::Store,
 ) -> Result<Replay, ReplayError> {
-    let mut warnings: Vec<String> = manifests.warnings.iter().map(|w| w.to_string()).collect();
-    let rollout = match manifests.rollouts.as_slice() {
-        [] => {
-            return Err(ReplayError::Input(format!(
-                "{}: no Rollout found (kind: Rollout, apiVersion argoproj.io/v1alpha1)",
-                input.rollout.display()
-            )));
-        }
-        [one] => one,
-        [first, ..] => {
-            warnings.push(format!(
-                "{} Rollouts found; simulating the first, {:?}",
-                manifests.rollouts.len(),
-                first.name
-            ));
-            first
-        }
-    };
+    let mut warnings = Vec::new();
+    let rollout = pick_rollout(input, manifests, &mut warnings)?;
     let mut replay = replay_rollout(input, rollout, manifests, store);
     warnings.append(&mut replay.warnings);
     replay.warnings = warnings;
@@ -115,11 +151,7 @@ pub fn replay_rollout(
         compat: input.compat,
         ..Default::default()
     });
-    let measurer = measure::Measurer {
-        engine: &engine,
-        store,
-    };
-    let mut runs = runs::RecordedRuns::new(measurer, &built.analyses);
+    let mut runs = runs::RecordedRuns::new(&engine, store, &built.analyses);
     let policy = OperatorPolicy {
         promote_after: input.promote_after,
         abort_after: input.abort_after,
@@ -140,13 +172,14 @@ pub fn replay_rollout(
         start: input.start,
         simulation,
         warnings,
+        impact: None,
     }
 }
 
 /// Spec problems the API server accepts but the controller rejects at run time, which the
 /// simulation reproduced (SEMANTICS.md §11.3): said once more as warnings, since they are
 /// mistakes in the manifests rather than in the rollout being judged.
-fn spec_problems(sim: &Simulation) -> Vec<String> {
+pub(crate) fn spec_problems(sim: &Simulation) -> Vec<String> {
     let mut out = Vec::new();
     for e in &sim.events {
         match &e.event {

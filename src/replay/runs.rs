@@ -1,31 +1,58 @@
 //! The real `sim::AnalysisRuns`: AnalysisRun state machines (`analysis::AnalysisRun`) whose
-//! measurements evaluate each metric's PromQL against recorded data at the simulated instant.
+//! measurements evaluate each metric's PromQL at the simulated instant against a
+//! `DataSource`: recorded data (a fixed `&Store`), or a synthetic world that grows as the
+//! rollout runs (`replay::world`).
 
 use super::measure::{Measured, Measurer, run_metric};
 use super::prepare::PreparedAnalysis;
 use crate::analysis::{AnalysisRun, Phase, ResultValue, RunEvent};
-use crate::model::Timestamp;
+use crate::model::{Store, Timestamp};
+use crate::promql::Engine;
 use crate::sim::{AnalysisRuns, Created, Event, RunId, RunRequest, TerminationCause};
+
+/// Where measurements read their data, told of the rollout's weight and step changes.
+pub trait DataSource {
+    /// The data as it stands at `t` (every sample up to `t`).
+    fn store_at(&mut self, t: Timestamp) -> &Store;
+    /// See `AnalysisRuns::weight_changed`.
+    fn weight_changed(&mut self, _t: Timestamp, _weight: f64, _canary: i32, _stable: i32) {}
+    /// See `AnalysisRuns::step_entered`.
+    fn step_entered(&mut self, _t: Timestamp, _index: usize) {}
+}
+
+/// Recorded data: the same store whatever the time.
+impl DataSource for &Store {
+    fn store_at(&mut self, _t: Timestamp) -> &Store {
+        self
+    }
+}
 
 struct Active {
     analysis: usize,
     run: AnalysisRun,
 }
 
-/// Runs of one simulation over one store.
-pub struct RecordedRuns<'a> {
-    measurer: Measurer<'a>,
+/// Runs of one simulation over one data source.
+pub struct RecordedRuns<'a, S: DataSource = &'a Store> {
+    engine: &'a Engine,
+    source: S,
     analyses: &'a [PreparedAnalysis],
     runs: Vec<Active>,
 }
 
-impl<'a> RecordedRuns<'a> {
-    pub fn new(measurer: Measurer<'a>, analyses: &'a [PreparedAnalysis]) -> Self {
+impl<'a, S: DataSource> RecordedRuns<'a, S> {
+    pub fn new(engine: &'a Engine, source: S, analyses: &'a [PreparedAnalysis]) -> Self {
         RecordedRuns {
-            measurer,
+            engine,
+            source,
             analyses,
             runs: Vec::new(),
         }
+    }
+
+    /// The data source, e.g. to read a world's impact once the simulation is over.
+    pub fn into_source(self) -> S {
+        self.source
     }
 
     fn events(
@@ -34,15 +61,18 @@ impl<'a> RecordedRuns<'a> {
         events: Vec<RunEvent>,
         measured: &[(String, Measured)],
     ) -> Vec<Event> {
-        let run = self.runs[id].run.name().to_string();
-        events
-            .into_iter()
-            .map(|e| to_sim_event(&run, e, measured))
-            .collect()
+        sim_events(self.runs[id].run.name(), events, measured)
     }
 }
 
-impl AnalysisRuns for RecordedRuns<'_> {
+fn sim_events(run: &str, events: Vec<RunEvent>, measured: &[(String, Measured)]) -> Vec<Event> {
+    events
+        .into_iter()
+        .map(|e| to_sim_event(run, e, measured))
+        .collect()
+}
+
+impl<S: DataSource> AnalysisRuns for RecordedRuns<'_, S> {
     fn create(&mut self, request: &RunRequest, t: Timestamp) -> Created {
         let a = &self.analyses[request.analysis.0];
         let run = match &a.run_error {
@@ -76,6 +106,10 @@ impl AnalysisRuns for RecordedRuns<'_> {
 
     fn advance(&mut self, t: Timestamp) -> Vec<Event> {
         let mut out = Vec::new();
+        let measurer = Measurer {
+            engine: self.engine,
+            store: self.source.store_at(t),
+        };
         for id in 0..self.runs.len() {
             if self.runs[id].run.is_completed() {
                 continue;
@@ -84,7 +118,7 @@ impl AnalysisRuns for RecordedRuns<'_> {
             let mut measured = Vec::new();
             for m in self.runs[id].run.due_metrics(t) {
                 let metric = &self.analyses[self.runs[id].analysis].metrics[m];
-                let result = self.measurer.measure(metric, t);
+                let result = measurer.measure(metric, t);
                 // A record error is a scheduling bug, never user input: skip the measurement.
                 if let Ok(e) = self.runs[id].run.record(m, t, result.outcome.clone()) {
                     events.push(e);
@@ -92,7 +126,7 @@ impl AnalysisRuns for RecordedRuns<'_> {
                 measured.push((metric.name.clone(), result));
             }
             events.extend(self.runs[id].run.reconcile(t));
-            out.extend(self.events(id, events, &measured));
+            out.extend(sim_events(self.runs[id].run.name(), events, &measured));
         }
         out
     }
@@ -111,6 +145,14 @@ impl AnalysisRuns for RecordedRuns<'_> {
 
     fn message(&self, id: RunId) -> String {
         self.runs[id.0].run.message().to_string()
+    }
+
+    fn weight_changed(&mut self, t: Timestamp, weight: f64, canary: i32, stable: i32) {
+        self.source.weight_changed(t, weight, canary, stable);
+    }
+
+    fn step_entered(&mut self, t: Timestamp, index: usize) {
+        self.source.step_entered(t, index);
     }
 }
 

@@ -5,8 +5,13 @@
 //!  "outcome": {"result": "aborted", "at_seconds": 480, "reason": "...",
 //!              "deciding_run": "...", "deciding_metric": "success-rate"},
 //!  "events": [{"t_seconds": 0, "type": "StepEntered", "index": 0, ...}, ...],
-//!  "warnings": []}
+//!  "warnings": [],
+//!  "impact": {"requests": 180000, "canary_requests": 9000, "canary_errors": 260,
+//!             "bad_requests_before_decision": 240, "regression_started_seconds": 270.0,
+//!             "time_to_detect_seconds": 30.0}}
 //! ```
+//!
+//! `impact` (what users felt) is present only for simulations over a `world:`.
 //!
 //! `result` is `promoted`, `aborted`, `paused` or `invalid` (SEMANTICS.md §11.2); `type`
 //! names follow SEMANTICS.md §10.3 and each event's other fields are camelCase.
@@ -14,6 +19,7 @@
 use serde::Serialize;
 
 use crate::replay::Replay;
+use crate::replay::world::Impact;
 use crate::sim::{Event, OutcomeResult};
 
 pub const SCHEMA: &str = "rollsim.simulation/v1";
@@ -26,6 +32,8 @@ struct Report<'a> {
     outcome: OutcomeJson<'a>,
     events: Vec<EventJson<'a>>,
     warnings: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    impact: Option<&'a Impact>,
 }
 
 #[derive(Serialize)]
@@ -68,6 +76,7 @@ pub fn render(r: &Replay) -> String {
             })
             .collect(),
         warnings: &r.warnings,
+        impact: r.impact.as_ref(),
     };
     serde_json::to_string_pretty(&report)
         .expect("simulation reports serialize (no non-string map keys)")

@@ -6,6 +6,7 @@ use std::fmt::Write;
 use crate::analysis::MetricCounters;
 use crate::model::{Duration, Timestamp};
 use crate::replay::Replay;
+use crate::replay::world::Impact;
 use crate::sim::{Event, OutcomeResult, TimelineEvent};
 
 /// Renders the whole timeline.
@@ -48,7 +49,49 @@ pub fn render(r: &Replay) -> String {
     } else if let Some(run) = &o.deciding_run {
         let _ = writeln!(out, "Decided by AnalysisRun {run}");
     }
+    if let Some(i) = &r.impact {
+        let decided = matches!(o.result, OutcomeResult::Promoted | OutcomeResult::Aborted);
+        impact(&mut out, i, decided);
+    }
     out
+}
+
+/// What users felt, for simulations over a world.
+fn impact(out: &mut String, i: &Impact, decided: bool) {
+    let pct = |n: u64, of: u64| 100.0 * n as f64 / of.max(1) as f64;
+    let _ = writeln!(
+        out,
+        "Canary served {} of {} requests ({:.1}%), {} failed",
+        i.canary_requests,
+        i.requests,
+        pct(i.canary_requests, i.requests),
+        i.canary_errors
+    );
+    let when = if decided {
+        "before the decision"
+    } else {
+        "(no decision by the end)"
+    };
+    let _ = writeln!(
+        out,
+        "Blast radius: {} failed canary requests {when}",
+        i.bad_requests_before_decision
+    );
+    let secs = |s: f64| Duration::from_millis((s * 1000.0).round() as i64);
+    match (i.regression_started_seconds, i.time_to_detect_seconds) {
+        (Some(r), Some(d)) => {
+            let _ = writeln!(
+                out,
+                "Regression started at +{}; time to detect: {}",
+                secs(r),
+                secs(d)
+            );
+        }
+        (Some(r), None) => {
+            let _ = writeln!(out, "Regression started at +{}; not detected", secs(r));
+        }
+        _ => {}
+    }
 }
 
 /// `+8:00`, `+1:02:03`: time from the rollout start.

@@ -3,12 +3,13 @@
 //!
 //! Depends on `runs` (the `AnalysisRuns` boundary), `event`, `outcome`, `policy`, `message`.
 
-use super::event::{Event, PauseEndCause, PauseReason, RolloutPhase, TimelineEvent};
+use super::event::{Event, PauseEndCause, PauseReason, RolloutPhase, ServiceTarget, TimelineEvent};
 use super::message;
 use super::outcome::{Outcome, OutcomeResult, metric_in_message};
-use super::plan::{AnalysisId, RolloutPlan};
+use super::plan::{AnalysisId, RolloutPlan, Rounding, Strategy};
 use super::policy::{OperatorPolicy, ScriptedAction};
 use super::runs::{AnalysisRuns, RunId, RunKind, RunRequest, TerminationCause};
+use super::weight::served_pods;
 use crate::analysis::Phase;
 use crate::model::time::Timestamp;
 
@@ -75,9 +76,35 @@ impl<'a> Context<'a> {
         (t - self.start).millis()
     }
 
+    /// Records an event; weight and step changes are also told to the runs (a closed-loop
+    /// world follows them).
     pub fn emit(&mut self, event: Event) {
+        match &event {
+            Event::CanaryWeightSet { to, .. } => self.weight_changed(*to),
+            Event::ActiveServiceSwitched { to } => self.weight_changed(match to {
+                ServiceTarget::New => 100.0,
+                ServiceTarget::Stable => 0.0,
+            }),
+            Event::StepEntered { index, .. } => self.runs.step_entered(self.now, *index),
+            _ => {}
+        }
         let t = self.rel(self.now);
         self.events.push(TimelineEvent { t, event });
+    }
+
+    fn weight_changed(&mut self, weight: f64) {
+        let replicas = self.plan.replicas;
+        let (canary, stable) = match &self.plan.strategy {
+            Strategy::Canary(c) => {
+                let surge = c.max_surge.resolve(replicas, Rounding::Up);
+                served_pods(weight, c.traffic_router.is_some(), replicas, surge)
+            }
+            // The active service selects one ReplicaSet: only its pods serve users (the
+            // other side keeps its pods for a while, unselected).
+            Strategy::BlueGreen(_) if weight > 0.0 => (replicas, 0),
+            Strategy::BlueGreen(_) => (0, replicas),
+        };
+        self.runs.weight_changed(self.now, weight, canary, stable);
     }
 
     pub fn emit_all(&mut self, events: Vec<Event>) {

@@ -68,4 +68,17 @@ pub trait AnalysisRuns {
     fn phase(&self, id: RunId) -> Phase;
     /// The run message (§2.7), `""` when none.
     fn message(&self, id: RunId) -> String;
+    /// The served canary weight (percent) changed at `t`, with the pods each version then
+    /// has: called exactly when the engine reports `CanaryWeightSet`, and for blue-green when
+    /// the active service switches (0 → 100, 100 → 0). A closed-loop world follows it.
+    fn weight_changed(
+        &mut self,
+        _t: Timestamp,
+        _weight: f64,
+        _canary_replicas: i32,
+        _stable_replicas: i32,
+    ) {
+    }
+    /// The canary entered step `index` at `t` (regressions may start at a step).
+    fn step_entered(&mut self, _t: Timestamp, _index: usize) {}
 }

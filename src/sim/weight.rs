@@ -70,6 +70,37 @@ pub fn served_weight(desired: i32, replicas: i32, max_surge: i32) -> f64 {
     }
 }
 
+/// Pods `(canary, stable)` behind a served weight: with a traffic router the canary is
+/// scaled to ⌈weight·replicas/100⌉ and stable keeps `replicas`; without one the split of
+/// `served_weight` (a total of `replicas` or, with surge, `replicas + 1`).
+pub fn served_pods(served: f64, traffic_router: bool, replicas: i32, max_surge: i32) -> (i32, i32) {
+    let n = replicas.max(0);
+    if served <= 0.0 {
+        return (0, n);
+    }
+    if traffic_router {
+        let c = (served.min(100.0) * f64::from(n) / 100.0 - 1e-9).ceil() as i32;
+        return (c.clamp(0, n), n);
+    }
+    if served >= 100.0 {
+        return (n, 0);
+    }
+    let totals = if max_surge >= 1 {
+        vec![n, n + 1]
+    } else {
+        vec![n]
+    };
+    for total in totals {
+        for c in 1..=total {
+            if (100.0 * f64::from(c) / f64::from(total) - served).abs() < 1e-9 {
+                return (c, total - c);
+            }
+        }
+    }
+    let c = (served * f64::from(n) / 100.0).round() as i32;
+    (c.clamp(0, n), n - c.clamp(0, n))
+}
+
 /// Whether `c/total` is strictly closer to `w` percent than `best`, or as close and larger.
 fn closer(c: i64, total: i64, best: (i64, i64), w: i64) -> bool {
     let (bc, bt) = best;
@@ -106,6 +137,16 @@ mod tests {
                 "served_weight({desired}, {replicas}, {surge}) = {got}, want {want}"
             );
         }
+    }
+
+    #[test]
+    fn served_pods_match_served_weight() {
+        assert_eq!(served_pods(20.0, true, 10, 3), (2, 10));
+        assert_eq!(served_pods(5.0, true, 10, 3), (1, 10));
+        assert_eq!(served_pods(0.0, true, 10, 3), (0, 10));
+        assert_eq!(served_pods(100.0 / 11.0, false, 10, 3), (1, 10));
+        assert_eq!(served_pods(20.0, false, 10, 3), (2, 8));
+        assert_eq!(served_pods(100.0, false, 4, 1), (4, 0));
     }
 
     #[test]
