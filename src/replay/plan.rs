@@ -150,6 +150,8 @@ fn canary(c: &CanaryStrategy, b: &mut Builder) -> sim::CanaryPlan {
         abort_scale_down_delay: c
             .abort_scale_down_delay_seconds
             .map_or(defaults.abort_scale_down_delay, Duration::from_secs),
+        // Recorded data cannot tell whether the controller verifies weights; a world can.
+        weight_verification: None,
     }
 }
 

@@ -144,7 +144,7 @@ pub fn replay_world(
     manifests: &Manifests,
 ) -> Result<(Replay, StoreBuilder), ReplayError> {
     let mut warnings = Vec::new();
-    let built = plan::build(rollout, manifests, &input.args);
+    let mut built = plan::build(rollout, manifests, &input.args);
     for arg in &built.unresolved_args {
         warnings.push(format!(
             "argument {arg:?} comes from a valueFrom rollsim cannot read offline and has no value; pass --arg {arg}=VALUE (or set it in the scenario's args:)"
@@ -164,6 +164,10 @@ pub fn replay_world(
     let replicas = u32::try_from(rollout.replicas).unwrap_or(1000).min(1000);
     let start = config.start;
     let source = WorldSource::new(config.clone(), replicas)?;
+    // ALB with weight verification: each setWeight step waits until the weight is verified.
+    if let sim::Strategy::Canary(c) = &mut built.plan.strategy {
+        c.weight_verification = source.world().alb_verify_delay();
+    }
     let engine = Engine::new(EngineOptions {
         compat: input.compat,
         ..Default::default()

@@ -196,6 +196,10 @@ pub struct CanaryPlan {
     pub max_unavailable: IntOrPercent,
     /// Default 30 s; the weight drops to 0 at once regardless (§4.6).
     pub abort_scale_down_delay: Duration,
+    /// How long after a setWeight the router reports the new weight as verified (ALB with
+    /// `--aws-verify-target-group`, polled every 10 s); `None`: no verification, the step
+    /// completes at once (TRAFFIC.md §2.3, SEMANTICS.md §4.1).
+    pub weight_verification: Option<Duration>,
 }
 
 impl Default for CanaryPlan {
@@ -207,6 +211,7 @@ impl Default for CanaryPlan {
             max_surge: IntOrPercent::Percent(25),
             max_unavailable: IntOrPercent::Percent(25),
             abort_scale_down_delay: Duration::from_secs(30),
+            weight_verification: None,
         }
     }
 }

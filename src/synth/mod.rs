@@ -34,7 +34,8 @@
 //! - `alb`: per-request W/100 after a 10 s lag; target-group stickiness pins for exactly
 //!   `session_lifetime` (S is the mean of p over the last L, linear catch-up); pins are
 //!   assumed to survive their group's weight dropping to 0 until the abort resets them.
-//!   Weight verification is only reported (`World::alb_verify_delay`, 10 s polls).
+//!   Weight verification (`World::alb_verify_delay`, rounded up to 10 s polls) holds each
+//!   setWeight step until the weight is verified, as Argo does with `--aws-verify-target-group`.
 //! - `istio`, `smi`: per-request W/100 after 1 s; never sticky (consistent hashing picks a
 //!   pod inside a version); internal callers default to `mesh` (they get W too). Host vs
 //!   subset mode, mirroring and header routes are not modelled.

@@ -54,6 +54,8 @@ pub struct Canary<'p> {
     inconclusive_paused: bool,
     /// An operator promoted the current step: it completes at the next reconcile.
     skip_current: bool,
+    /// When the current setWeight step's weight is verified (ALB verification).
+    verified_at: Option<Timestamp>,
 }
 
 impl<'p> Canary<'p> {
@@ -64,6 +66,7 @@ impl<'p> Canary<'p> {
             index: 0,
             entered: false,
             weight: 0.0,
+            verified_at: None,
             background: match plan.background {
                 Some(_) => Background::Pending,
                 None => Background::Off,
@@ -219,7 +222,8 @@ impl Machine for Canary<'_> {
     }
 
     fn next_timer(&self) -> Option<Timestamp> {
-        self.experiment.as_ref().and_then(|e| e.ends_at)
+        let experiment = self.experiment.as_ref().and_then(|e| e.ends_at);
+        experiment.into_iter().chain(self.verified_at).min()
     }
 
     fn progress_message(&self) -> &'static str {

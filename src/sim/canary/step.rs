@@ -29,6 +29,7 @@ impl Canary<'_> {
             Step::SetWeight(w) => {
                 let to = self.served(*w);
                 self.set_weight(cx, to, WeightCause::SetWeight);
+                self.verified_at = self.plan.weight_verification.map(|d| cx.now + d);
             }
             Step::Pause(d) => {
                 let expires = d.map(|d| cx.now + d);
@@ -73,6 +74,7 @@ impl Canary<'_> {
         }
         self.index += 1;
         self.entered = false;
+        self.verified_at = None;
         self.inconclusive_paused = false;
         self.skip_current = false;
         if self.index < total && cx.pauses.is_empty() {
@@ -102,6 +104,8 @@ impl Canary<'_> {
                 true
             }
             _ if frozen => false,
+            // With weight verification, a setWeight step completes once the weight is verified.
+            Step::SetWeight(_) if self.verified_at.is_some_and(|t| t > cx.now) => false,
             Step::Analysis(_) => self.check_step_run(cx),
             Step::Experiment { .. } => self.check_experiment(cx),
             _ => {

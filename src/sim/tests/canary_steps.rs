@@ -27,6 +27,24 @@ fn timed_pause_expires_exactly_at_start_plus_duration() {
 }
 
 #[test]
+fn weight_verification_holds_each_set_weight_step() {
+    // TRAFFIC.md §2.3: with ALB verification a setWeight step completes only once the new
+    // weight is verified; here 20 s after it was written.
+    let mut c = canary(vec![Step::SetWeight(10), Step::SetWeight(50)]);
+    c.traffic_router = Some("alb".into());
+    c.weight_verification = Some(Duration::from_secs(20));
+    let (sim, _) = run_canary(c, &[], &OperatorPolicy::default());
+    let completed: Vec<i64> = sim
+        .events
+        .iter()
+        .filter(|e| matches!(e.event, crate::sim::Event::StepCompleted { .. }))
+        .map(|e| e.t)
+        .collect();
+    assert_eq!(completed, [20_000, 40_000]);
+    assert_eq!(sim.outcome.at, 40_000);
+}
+
+#[test]
 fn instant_steps_chain_at_one_timestamp_as_ordered_events() {
     let c = canary(vec![
         Step::SetWeight(10),
