@@ -54,10 +54,10 @@ impl MetricCounters {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn c(v: [i64; 7]) -> MetricCounters {
+impl MetricCounters {
+    /// Test shorthand: (count, successful, failed, inconclusive, error, consecutiveError,
+    /// consecutiveSuccess).
+    pub(crate) fn from_slots(v: [i64; 7]) -> Self {
         MetricCounters {
             count: v[0],
             successful: v[1],
@@ -67,6 +67,15 @@ mod tests {
             consecutive_error: v[5],
             consecutive_success: v[6],
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(v: [i64; 7]) -> MetricCounters {
+        MetricCounters::from_slots(v)
     }
 
     #[test]

@@ -44,35 +44,41 @@ impl MetricAssessment {
 /// Mirrors Argo's `assessMetricFailureInconclusiveOrError` (§2.6 rule 4): all three checks are
 /// made and a later one overwrites an earlier one, so Error > Inconclusive > Failed.
 pub fn limit_breach(spec: &MetricSpec, c: &MetricCounters) -> Option<LimitBreach> {
-    let mut breach = None;
-    if spec.failure_limit >= 0 && c.failed > spec.failure_limit {
-        breach = Some(LimitBreach {
-            phase: Phase::Failed,
-            message: format!(
-                "failed ({}) > failureLimit ({})",
-                c.failed, spec.failure_limit
-            ),
-        });
-    }
-    if c.inconclusive > spec.inconclusive_limit {
-        breach = Some(LimitBreach {
-            phase: Phase::Inconclusive,
-            message: format!(
-                "inconclusive ({}) > inconclusiveLimit ({})",
-                c.inconclusive, spec.inconclusive_limit
-            ),
-        });
-    }
-    if c.consecutive_error > spec.consecutive_error_limit {
-        breach = Some(LimitBreach {
-            phase: Phase::Error,
-            message: format!(
-                "consecutiveErrors ({}) > consecutiveErrorLimit ({})",
-                c.consecutive_error, spec.consecutive_error_limit
-            ),
-        });
-    }
-    breach
+    let checks = [
+        (
+            spec.failure_limit >= 0,
+            Phase::Failed,
+            "failed",
+            c.failed,
+            "failureLimit",
+            spec.failure_limit,
+        ),
+        (
+            true,
+            Phase::Inconclusive,
+            "inconclusive",
+            c.inconclusive,
+            "inconclusiveLimit",
+            spec.inconclusive_limit,
+        ),
+        (
+            true,
+            Phase::Error,
+            "consecutiveErrors",
+            c.consecutive_error,
+            "consecutiveErrorLimit",
+            spec.consecutive_error_limit,
+        ),
+    ];
+    // A later check overwrites an earlier one: take the last breach.
+    checks
+        .into_iter()
+        .rev()
+        .find(|&(applies, _, _, n, _, limit)| applies && n > limit)
+        .map(|(_, phase, counter, n, limit_name, limit)| LimitBreach {
+            phase,
+            message: format!("{counter} ({n}) > {limit_name} ({limit})"),
+        })
 }
 
 /// Mirrors Argo's `assessMetricStatus` (§2.6), first matching rule wins:

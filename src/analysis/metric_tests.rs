@@ -7,15 +7,7 @@ use Termination::*;
 
 /// (count, successful, failed, inconclusive, error, consecutiveError, consecutiveSuccess)
 fn k(v: [i64; 7]) -> MetricCounters {
-    MetricCounters {
-        count: v[0],
-        successful: v[1],
-        failed: v[2],
-        inconclusive: v[3],
-        error: v[4],
-        consecutive_error: v[5],
-        consecutive_success: v[6],
-    }
+    MetricCounters::from_slots(v)
 }
 
 fn spec(f: impl FnOnce(&mut MetricSpec)) -> MetricSpec {

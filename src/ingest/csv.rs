@@ -15,10 +15,6 @@ use super::IngestError;
 use super::exposition::{append, parse_value};
 use crate::model::{LabelsBuilder, StoreBuilder, Timestamp};
 
-pub fn read(builder: &mut StoreBuilder, path: &Path) -> Result<(), IngestError> {
-    read_from(builder, path, super::lines::open(path)?)
-}
-
 /// Reads from `reader`; `path` names it in errors.
 pub fn read_from(
     builder: &mut StoreBuilder,

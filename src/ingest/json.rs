@@ -20,10 +20,6 @@ mod point;
 
 use point::{PointSeed, Sink};
 
-pub fn read(builder: &mut StoreBuilder, path: &Path) -> Result<(), IngestError> {
-    read_from(builder, path, super::lines::open(path)?)
-}
-
 /// Reads from `reader`; `path` names it in errors.
 pub fn read_from(
     builder: &mut StoreBuilder,

@@ -96,10 +96,10 @@ pub fn read_file(
         None => detect(path)?,
     };
     match format {
-        Format::OpenMetrics => openmetrics::read(builder, path),
-        Format::PromText => promtext::read(builder, path),
-        Format::Json => json::read(builder, path),
-        Format::Csv => csv::read(builder, path),
+        Format::OpenMetrics => openmetrics::read_from(builder, path, lines::open(path)?),
+        Format::PromText => promtext::read_from(builder, path, lines::open(path)?),
+        Format::Json => json::read_from(builder, path, lines::open(path)?),
+        Format::Csv => csv::read_from(builder, path, lines::open(path)?),
         Format::SeriesNotation => series_notation::read(builder, path),
     }
 }

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use super::IngestError;
 use super::exposition::{Dialect, LineError, SampleParser, append};
-use super::lines::{LineReader, open};
+use super::lines::LineReader;
 use crate::model::StoreBuilder;
 
 /// Metric types OpenMetrics defines (`# TYPE name TYPE`).
@@ -24,10 +24,6 @@ const TYPES: [&str; 8] = [
     "stateset",
     "unknown",
 ];
-
-pub fn read(builder: &mut StoreBuilder, path: &Path) -> Result<(), IngestError> {
-    read_from(builder, path, open(path)?)
-}
 
 /// Reads from `reader`; `path` names it in errors.
 pub fn read_from(

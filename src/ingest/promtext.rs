@@ -9,12 +9,8 @@ use std::path::Path;
 
 use super::IngestError;
 use super::exposition::{Dialect, SampleParser, append};
-use super::lines::{LineReader, open};
+use super::lines::LineReader;
 use crate::model::StoreBuilder;
-
-pub fn read(builder: &mut StoreBuilder, path: &Path) -> Result<(), IngestError> {
-    read_from(builder, path, open(path)?)
-}
 
 /// Reads from `reader`; `path` names it in errors.
 pub fn read_from(

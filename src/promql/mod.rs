@@ -353,14 +353,14 @@ fn register_holt_winters() {
     });
 }
 
+/// Small stores for unit tests across the crate.
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::StoreBuilder;
+pub(crate) mod testdata {
+    use crate::model::{Labels, Store, StoreBuilder};
 
     /// `http_requests_total` for two statuses, 15 s scrape, 10 min: 200s grow by 99/scrape,
-    /// 500s by 1/scrape.
-    fn store() -> Store {
+    /// 500s by 1/scrape (a 99% success rate).
+    pub(crate) fn requests_store() -> Store {
         let mut b = StoreBuilder::new();
         for (status, inc) in [("200", 99.0), ("500", 1.0)] {
             let id = b.series_id(Labels::from_pairs([
@@ -371,7 +371,17 @@ mod tests {
                 b.append(id, k * 15_000, inc * k as f64);
             }
         }
-        b.finish().unwrap()
+        b.finish().expect("test samples are in order")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::StoreBuilder;
+
+    fn store() -> Store {
+        testdata::requests_store()
     }
 
     fn instant(e: &Engine, q: &str, t_s: i64) -> Value {

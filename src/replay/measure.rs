@@ -146,20 +146,9 @@ pub fn run_metric(m: &manifest::Metric) -> analysis::Metric {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Labels, StoreBuilder};
 
     fn store() -> Store {
-        let mut b = StoreBuilder::new();
-        for (status, inc) in [("200", 99.0), ("500", 1.0)] {
-            let id = b.series_id(Labels::from_pairs([
-                ("__name__", "http_requests_total"),
-                ("status", status),
-            ]));
-            for k in 0..=40 {
-                b.append(id, k * 15_000, inc * k as f64);
-            }
-        }
-        b.finish().unwrap()
+        crate::promql::testdata::requests_store()
     }
 
     fn metric(query: &str, success: &str) -> manifest::Metric {

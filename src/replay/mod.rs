@@ -141,11 +141,7 @@ pub fn replay_rollout(
 ) -> Replay {
     let mut warnings = Vec::new();
     let built = plan::build(rollout, manifests, &input.args);
-    for arg in &built.unresolved_args {
-        warnings.push(format!(
-            "argument {arg:?} comes from a valueFrom rollsim cannot read offline and has no value; pass --arg {arg}=VALUE (or set it in the scenario's args:)"
-        ));
-    }
+    warnings.extend(built.arg_warnings());
     let horizon = horizon(input, store, &mut warnings);
     let engine = Engine::new(EngineOptions {
         compat: input.compat,

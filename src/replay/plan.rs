@@ -19,6 +19,17 @@ pub struct Built {
     pub unresolved_args: Vec<String>,
 }
 
+impl Built {
+    /// One warning per argument rollsim cannot read offline and no override supplied.
+    pub fn arg_warnings(&self) -> impl Iterator<Item = String> + '_ {
+        self.unresolved_args.iter().map(|arg| {
+            format!(
+                "argument {arg:?} comes from a valueFrom rollsim cannot read offline and has no value; pass --arg {arg}=VALUE (or set it in the scenario's args:)"
+            )
+        })
+    }
+}
+
 /// Collects analyses; the first spec error is the Rollout's InvalidSpec reason.
 struct Builder<'a> {
     manifests: &'a Manifests,

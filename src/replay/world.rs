@@ -145,11 +145,7 @@ pub fn replay_world(
 ) -> Result<(Replay, StoreBuilder), ReplayError> {
     let mut warnings = Vec::new();
     let mut built = plan::build(rollout, manifests, &input.args);
-    for arg in &built.unresolved_args {
-        warnings.push(format!(
-            "argument {arg:?} comes from a valueFrom rollsim cannot read offline and has no value; pass --arg {arg}=VALUE (or set it in the scenario's args:)"
-        ));
-    }
+    warnings.extend(built.arg_warnings());
     let routed =
         matches!(&built.plan.strategy, sim::Strategy::Canary(c) if c.traffic_router.is_some());
     if routed != (config.routing.router != Router::None)

@@ -3,15 +3,15 @@
 
 use super::*;
 
-fn scalar(v: f64) -> ResultValue {
+pub(super) fn scalar(v: f64) -> ResultValue {
     ResultValue::Scalar(v)
 }
-fn list(vs: &[f64]) -> ResultValue {
+pub(super) fn list(vs: &[f64]) -> ResultValue {
     ResultValue::List(vs.to_vec())
 }
 
 /// Runs `src` and renders the outcome as `true`, `false` or `ERR <message>`.
-fn run(src: &str, result: Option<&ResultValue>) -> String {
+pub(super) fn run(src: &str, result: Option<&ResultValue>) -> String {
     match evaluate_condition(src, result) {
         Ok(b) => b.to_string(),
         Err(e) => format!("ERR {e}"),

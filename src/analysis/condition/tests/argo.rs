@@ -2,20 +2,7 @@
 //! NaN rules of SEMANTICS.md §2.5/§3.
 
 use super::super::*;
-
-fn scalar(v: f64) -> ResultValue {
-    ResultValue::Scalar(v)
-}
-fn list(vs: &[f64]) -> ResultValue {
-    ResultValue::List(vs.to_vec())
-}
-
-fn run(src: &str, result: Option<&ResultValue>) -> String {
-    match evaluate_condition(src, result) {
-        Ok(b) => b.to_string(),
-        Err(e) => format!("ERR {e}"),
-    }
-}
+use super::{list, run, scalar};
 
 #[test]
 fn argo_functions() {
