@@ -8,7 +8,7 @@
 //! series diverging the same way). Appends therefore cost O(1) however the input
 //! interleaves series, and memory holds one timestamp per distinct column entry.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -113,8 +113,8 @@ impl ColumnGroups {
     pub fn freezer(&self) -> Freezer<'_> {
         Freezer {
             groups: self,
-            by_prefix: HashMap::new(),
-            by_content: HashMap::new(),
+            by_prefix: HashMap::default(),
+            by_content: HashMap::default(),
         }
     }
 }

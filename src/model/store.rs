@@ -6,8 +6,7 @@
 //! markers are kept out of the value column in a small per-series list, so range functions
 //! read plain float slices and the instant selector checks the list only when it must.
 
-use std::collections::HashMap;
-use std::collections::HashSet;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
 use super::columns::{ColumnGroups, TsColumn};
@@ -78,7 +77,7 @@ pub struct Store {
     series: Vec<Series>,
     by_name: HashMap<Arc<str>, Vec<u32>>,
     /// `# TYPE` metadata by metric family name (e.g. `counter`), when the input carried it.
-    pub metric_types: HashMap<String, String>,
+    pub metric_types: std::collections::HashMap<String, String>,
 }
 
 impl Store {
@@ -97,7 +96,7 @@ impl Store {
     }
     /// Bytes held by sample columns, counting each shared timestamp column once.
     pub fn sample_bytes(&self) -> usize {
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         let mut bytes = 0;
         for s in &self.series {
             if seen.insert(Arc::as_ptr(&s.timestamps) as *const i64 as usize) {
@@ -157,19 +156,41 @@ pub enum Appended {
 }
 
 /// Collects samples from readers and builds an immutable `Store`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct StoreBuilder {
+    /// Tells builders apart, so a writer can cache series ids per builder (a clone keeps
+    /// the ids, and so the instance).
+    instance: u64,
     strings: HashSet<Arc<str>>,
     index: HashMap<Labels, u32>,
     pending: Vec<PendingSeries>,
     /// Timestamp columns shared by series scraped together, from the first sample on.
     columns: ColumnGroups,
-    metric_types: HashMap<String, String>,
+    metric_types: std::collections::HashMap<String, String>,
+}
+
+impl Default for StoreBuilder {
+    fn default() -> Self {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        StoreBuilder {
+            instance: NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            strings: HashSet::default(),
+            index: HashMap::default(),
+            pending: Vec::new(),
+            columns: ColumnGroups::default(),
+            metric_types: std::collections::HashMap::new(),
+        }
+    }
 }
 
 impl StoreBuilder {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// This builder's identity (never 0): series ids from `series_id` stay valid for it.
+    pub fn instance(&self) -> u64 {
+        self.instance
     }
 
     /// Returns the shared copy of `s`, allocating it on first sight.
@@ -253,6 +274,45 @@ impl StoreBuilder {
         self.clone().finish()
     }
 
+    /// A `Store` of the samples at or after `since` (ms), leaving the builder open: what a
+    /// query that reads no further back than `since` needs, in time proportional to that
+    /// window rather than to the whole history. Series with no sample in the window are
+    /// left out.
+    pub fn snapshot_since(&self, since: i64) -> Result<Store, StoreError> {
+        if self.pending.iter().any(|p| !p.sorted) {
+            return self.snapshot();
+        }
+        let mut series = Vec::new();
+        let mut by_name: HashMap<Arc<str>, Vec<u32>> = HashMap::default();
+        // Series scraped together share their tail's column, as they share the whole one.
+        let mut tails: HashMap<(*const i64, usize), Arc<[i64]>> = HashMap::default();
+        for p in &self.pending {
+            let ts = self.columns.slice(&p.ts);
+            let from = ts.partition_point(|&t| t < since);
+            if from == ts.len() {
+                continue;
+            }
+            let tail = &ts[from..];
+            let timestamps = tails
+                .entry((tail.as_ptr(), tail.len()))
+                .or_insert_with(|| Arc::from(tail))
+                .clone();
+            let s = split_stale(p.labels.clone(), timestamps, p.values[from..].to_vec());
+            if let Some(l) = s.labels.iter().find(|l| &*l.name == METRIC_NAME) {
+                by_name
+                    .entry(l.value.clone())
+                    .or_default()
+                    .push(series.len() as u32);
+            }
+            series.push(s);
+        }
+        Ok(Store {
+            series,
+            by_name,
+            metric_types: self.metric_types.clone(),
+        })
+    }
+
     /// Sorts, checks and freezes everything appended so far.
     pub fn finish(mut self) -> Result<Store, StoreError> {
         for p in &mut self.pending {
@@ -262,7 +322,7 @@ impl StoreBuilder {
         }
         let mut freezer = self.columns.freezer();
         let mut series = Vec::with_capacity(self.pending.len());
-        let mut by_name: HashMap<Arc<str>, Vec<u32>> = HashMap::new();
+        let mut by_name: HashMap<Arc<str>, Vec<u32>> = HashMap::default();
         for p in self.pending {
             if p.values.is_empty() {
                 continue;
@@ -419,6 +479,33 @@ mod tests {
             b.finish(),
             Err(StoreError::Conflict { t: 20, .. })
         ));
+    }
+
+    #[test]
+    fn snapshot_since_keeps_the_window_and_shares_columns() {
+        let mut b = StoreBuilder::new();
+        let ids: Vec<u32> = ["a", "b", "c"]
+            .iter()
+            .map(|n| b.series_id(lbl(&[("__name__", n)])))
+            .collect();
+        for t in 0..10 {
+            b.append(ids[0], t * 10, t as f64);
+            b.append(ids[1], t * 10, -(t as f64));
+        }
+        b.append(ids[2], 5, 1.0);
+        b.append(ids[0], 100, f64::from_bits(STALE_NAN_BITS));
+        let s = b.snapshot_since(70).unwrap();
+        assert_eq!(s.series().len(), 2, "c has no sample in the window");
+        let [a, bb] = [&s.series()[0], &s.series()[1]];
+        assert_eq!(&*a.timestamps, &[70, 80, 90]);
+        assert_eq!(&*a.values, &[7.0, 8.0, 9.0]);
+        assert_eq!(&*a.stale, &[100]);
+        assert_eq!(&*bb.values, &[-7.0, -8.0, -9.0]);
+        assert_eq!(s.series_named("b"), &[1]);
+        assert!(s.series_named("c").is_empty());
+        // Unsorted input falls back to a full snapshot.
+        b.append(ids[2], 1, 2.0);
+        assert_eq!(b.snapshot_since(70).unwrap().series().len(), 3);
     }
 
     #[test]

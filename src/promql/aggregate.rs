@@ -6,7 +6,7 @@
 //! plain sums and the incremental mean in 2.x, Welford for stddev/stdvar, NaN replaced by
 //! any later value in min/max.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use promql_parser::parser::token::*;
 use promql_parser::parser::{AggregateExpr, Expr, LabelModifier};
@@ -85,7 +85,7 @@ pub fn group_labels(labels: &Labels, modifier: &Option<LabelModifier>) -> Labels
 
 /// Assigns each input series a group index; returns (group of each series, group labels).
 fn grouping(input: &[StepSeries], modifier: &Option<LabelModifier>) -> (Vec<usize>, Vec<Labels>) {
-    let mut index: HashMap<Labels, usize> = HashMap::new();
+    let mut index: HashMap<Labels, usize> = HashMap::default();
     let mut groups = Vec::new();
     let of = input
         .iter()
@@ -299,7 +299,7 @@ fn count_values(
         return Err(format!("invalid label name {label:?}"));
     }
     let mut set = super::eval::new_set(grid);
-    let mut counts: HashMap<usize, f64> = HashMap::new();
+    let mut counts: HashMap<usize, f64> = HashMap::default();
     for k in 0..grid.n {
         counts.clear();
         for s in &input {

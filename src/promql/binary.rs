@@ -5,7 +5,7 @@
 //! per series; each step builds a table from signature id to the "one" side, and errors
 //! are the same texts Prometheus gives for duplicate or ambiguous matches.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use promql_parser::parser::token::*;
 use promql_parser::parser::{BinModifier, BinaryExpr, LabelModifier, VectorMatchCardinality};
@@ -176,7 +176,7 @@ fn signatures(
     r: &[StepSeries],
     matching: &Option<LabelModifier>,
 ) -> (Vec<usize>, Vec<usize>, Vec<Labels>) {
-    let mut ids: HashMap<Labels, usize> = HashMap::new();
+    let mut ids: HashMap<Labels, usize> = HashMap::default();
     let mut sigs = Vec::new();
     let mut id = |s: &StepSeries| {
         let sig = signature(&s.labels, matching);
@@ -287,8 +287,8 @@ fn vector_vector(
     let mut one_at = vec![(usize::MAX, 0usize); sigs.len()]; // (step, index into `one`)
     let mut matched_at = vec![usize::MAX; sigs.len()];
     let mut out = new_set(grid);
-    let mut pair_slot: HashMap<(usize, usize), usize> = HashMap::new();
-    let mut inserted: HashMap<(usize, usize), usize> = HashMap::new(); // (sig, slot) -> step
+    let mut pair_slot: HashMap<(usize, usize), usize> = HashMap::default();
+    let mut inserted: HashMap<(usize, usize), usize> = HashMap::default(); // (sig, slot) -> step
     for k in 0..grid.n {
         for (j, s) in one.iter().enumerate() {
             if is_absent(s.values[k]) {

@@ -13,6 +13,7 @@ pub mod eval;
 pub mod format;
 pub mod functions;
 pub mod kahan;
+pub mod reach;
 pub mod selector;
 pub mod series;
 pub mod value;
@@ -105,6 +106,12 @@ impl Engine {
     /// Parses a query for an instant evaluation (`step()` and `range()` are 0).
     pub fn parse(&self, query: &str) -> Result<Expr, QueryError> {
         self.parse_with(query, QueryTiming::default())
+    }
+
+    /// How far before its evaluation time `expr` reads data (`None`: unbounded, an `@`
+    /// modifier pins a selector), with this engine's lookback delta.
+    pub fn reach(&self, expr: &Expr) -> Option<Duration> {
+        reach::reach(expr, self.options.lookback_delta.millis()).map(Duration::from_millis)
     }
 
     /// Parses a query with promql-parser, after rewriting Prometheus 3.x duration

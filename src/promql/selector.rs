@@ -8,6 +8,7 @@
 use promql_parser::label::{MatchOp, Matcher};
 use promql_parser::parser::VectorSelector;
 use regex::Regex;
+use std::collections::HashMap;
 
 use super::Compat;
 use crate::model::{METRIC_NAME, Series, Store};
@@ -53,12 +54,32 @@ impl CompiledMatcher {
 }
 
 /// Anchors a PromQL regex: 3.x makes `.` match newlines (`^(?s:re)$`), 2.x does not.
+/// Compiled regexes are kept per thread (a simulation evaluates the same few selectors
+/// thousands of times; a `Regex` clone shares its compiled program).
 pub fn anchored_regex(re: &str, compat: Compat) -> Result<Regex, String> {
+    /// Beyond this many patterns the cache starts again (a bound for long-lived threads).
+    const MAX_CACHED: usize = 1024;
+    thread_local! {
+        static CACHE: std::cell::RefCell<HashMap<(String, bool), Regex>> =
+            std::cell::RefCell::new(HashMap::new());
+    }
+    let key = (re.to_string(), compat == Compat::V3);
+    if let Some(r) = CACHE.with(|c| c.borrow().get(&key).cloned()) {
+        return Ok(r);
+    }
     let wrapped = match compat {
         Compat::V3 => format!("^(?s:{re})$"),
         Compat::V2 => format!("^(?:{re})$"),
     };
-    Regex::new(&wrapped).map_err(|e| format!("invalid regular expression {re:?}: {e}"))
+    let r = Regex::new(&wrapped).map_err(|e| format!("invalid regular expression {re:?}: {e}"))?;
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= MAX_CACHED {
+            c.clear();
+        }
+        c.insert(key, r.clone());
+    });
+    Ok(r)
 }
 
 /// Selector matchers as alternatives (`{a="1" or b="2"}` has two); each alternative is a

@@ -6,7 +6,7 @@
 //! any arithmetic, and ingested NaNs are canonical). Labels are computed once per series,
 //! not per step.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::model::Labels;
 
@@ -96,7 +96,7 @@ impl SeriesSet {
     pub fn new(n: usize) -> Self {
         SeriesSet {
             series: Vec::new(),
-            index: HashMap::new(),
+            index: HashMap::default(),
             n,
         }
     }

@@ -47,6 +47,9 @@ pub struct WorldSource {
     step: Option<u32>,
     /// The world routes by pod counts (`router: none`): the engine's pods are the split.
     pod_split: bool,
+    /// How far back the analyses' queries read (`None`: all history): a measurement's
+    /// store holds only that window.
+    reach: Option<Duration>,
     pub warnings: Vec<String>,
 }
 
@@ -67,12 +70,18 @@ impl WorldSource {
             served,
             step: None,
             pod_split,
+            reach: None,
             warnings: Vec::new(),
         })
     }
 
     pub fn world(&self) -> &World {
         &self.world
+    }
+
+    /// Measurements read no further back than `reach` (see `promql::reach`).
+    pub fn set_reach(&mut self, reach: Option<Duration>) {
+        self.reach = reach;
     }
 
     /// Runs the world to `t` with the weight in force.
@@ -99,7 +108,11 @@ impl DataSource for WorldSource {
     fn store_at(&mut self, t: Timestamp) -> &Store {
         self.advance_to(t);
         if self.snapshot_at != Some(self.world.now()) {
-            match self.builder.snapshot() {
+            let snapshot = match self.reach {
+                Some(r) => self.builder.snapshot_since((self.world.now() - r).millis()),
+                None => self.builder.snapshot(),
+            };
+            match snapshot {
                 Ok(s) => self.store = s,
                 Err(e) => self.warnings.push(format!("world data: {e}")),
             }
@@ -159,7 +172,7 @@ pub fn replay_world(
     }
     let replicas = u32::try_from(rollout.replicas).unwrap_or(1000).min(1000);
     let start = config.start;
-    let source = WorldSource::new(config.clone(), replicas)?;
+    let mut source = WorldSource::new(config.clone(), replicas)?;
     // ALB with weight verification: each setWeight step waits until the weight is verified.
     if let sim::Strategy::Canary(c) = &mut built.plan.strategy {
         c.weight_verification = source.world().alb_verify_delay();
@@ -168,6 +181,7 @@ pub fn replay_world(
         compat: input.compat,
         ..Default::default()
     });
+    source.set_reach(queries_reach(&engine, &built.analyses));
     let mut runs = RecordedRuns::new(&engine, source, &built.analyses);
     let policy = OperatorPolicy {
         promote_after: input.promote_after,
@@ -202,6 +216,23 @@ pub fn replay_world(
         impact: Some(impact),
     };
     Ok((replay, source.into_builder()))
+}
+
+/// How far back any Prometheus query of `analyses` reads (`None` when one is unbounded).
+/// A query that does not parse reads nothing: its measurements are errors.
+fn queries_reach(
+    engine: &Engine,
+    analyses: &[super::prepare::PreparedAnalysis],
+) -> Option<Duration> {
+    let mut reach = Duration(0);
+    for m in analyses.iter().flat_map(|a| &a.metrics) {
+        if let manifest::Provider::Prometheus(p) = &m.provider
+            && let Ok(expr) = engine.parse(&p.query)
+        {
+            reach = reach.max(engine.reach(&expr)?);
+        }
+    }
+    Some(reach)
 }
 
 fn minus(a: UserImpact, b: UserImpact) -> UserImpact {

@@ -99,6 +99,26 @@ impl LatencyModel {
     }
 }
 
+/// A latency model with what every request needs from it, computed once: the probability
+/// of each histogram bucket and the mean.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bucketed {
+    pub model: LatencyModel,
+    /// `bucket_probabilities(bounds)`: one entry per bound, the last for `+Inf`.
+    pub probs: Vec<f64>,
+    pub mean: f64,
+}
+
+impl Bucketed {
+    pub fn new(model: LatencyModel, bounds: &[f64]) -> Bucketed {
+        Bucketed {
+            probs: model.bucket_probabilities(bounds),
+            mean: model.mean(),
+            model,
+        }
+    }
+}
+
 /// Shape k with Q(0.99; k) / Q(0.5; k) = `ratio`, if one in [1e-2, 1e6] has it.
 fn gamma_shape_for_ratio(ratio: f64) -> Option<f64> {
     let r = |k: f64| gamma_quantile(k, 0.99) / gamma_quantile(k, 0.5);

@@ -10,7 +10,8 @@ use std::collections::BTreeMap;
 use rand::RngExt;
 use rand_distr::{Binomial, Distribution, Poisson};
 
-use super::latency::LatencyModel;
+use super::emit::PodSeries;
+use super::latency::Bucketed;
 use super::regression::Behaviour;
 use super::rng::{Rng64, stream};
 use crate::model::{Labels, Timestamp};
@@ -45,6 +46,8 @@ pub struct Pod {
     pub next_crash: Option<Timestamp>,
     /// The pod is restarting during the current interval: not Ready, not scraped.
     pub down: bool,
+    /// Ids of the pod's series in the builder it is scraped into, found on first scrape.
+    pub series: PodSeries,
 }
 
 /// Draws `n` trials split by `probs` (summing to ≤ 1; the rest is the last outcome).
@@ -101,6 +104,7 @@ impl Pod {
             memory,
             next_crash: None,
             down: false,
+            series: PodSeries::default(),
         }
     }
 
@@ -122,8 +126,7 @@ impl Pod {
         &mut self,
         mean: f64,
         b: &Behaviour,
-        latency: &LatencyModel,
-        bounds: &[f64],
+        latency: &Bucketed,
         error_factor: f64,
     ) -> Served {
         let n = poisson(&mut self.traffic, mean);
@@ -148,14 +151,14 @@ impl Pod {
             }
         }
         *self.requests.entry("200".to_string()).or_insert(0) += n - failed;
-        let probs = latency.bucket_probabilities(bounds);
+        let probs = &latency.probs;
         let per_bucket = multinomial(&mut self.traffic, n, &probs[..probs.len() - 1]);
         let in_finite: u64 = per_bucket.iter().sum();
         for (slot, k) in self.buckets.iter_mut().zip(&per_bucket) {
             *slot += k;
         }
         *self.buckets.last_mut().expect("buckets include +Inf") += n - in_finite;
-        self.sum += n as f64 * latency.mean();
+        self.sum += n as f64 * latency.mean;
         self.count += n;
         Served {
             requests: n,

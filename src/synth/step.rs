@@ -6,7 +6,7 @@
 use rand::RngExt;
 
 use super::config::WorldConfig;
-use super::latency::LatencyModel;
+use super::latency::Bucketed;
 use super::pods::{Pod, poisson};
 use super::regression::Behaviour;
 use super::rng::Rng64;
@@ -38,11 +38,10 @@ pub fn crashes(pods: &mut [Pod], b: &Behaviour, from: Timestamp, to: Timestamp, 
 
 /// Requests of one slot that missed the cache (`external`) or came from inside (`internal`),
 /// before the router's split.
-pub struct Demand<'a> {
+pub struct Demand {
     pub external: f64,
     pub internal: f64,
     pub internal_error_factor: f64,
-    pub bounds: &'a [f64],
 }
 
 /// What one version did with its share of a slot.
@@ -54,7 +53,7 @@ pub struct VersionServed {
     pub unroutable: u64,
 }
 
-impl Demand<'_> {
+impl Demand {
     /// Serves the version's share (`p_ext`, `p_int`) on its Ready pods.
     pub fn serve(
         &self,
@@ -62,7 +61,7 @@ impl Demand<'_> {
         p_ext: f64,
         p_int: f64,
         b: &Behaviour,
-        model: &LatencyModel,
+        model: &Bucketed,
         router_rng: &mut Rng64,
     ) -> VersionServed {
         let ext = self.external * p_ext.clamp(0.0, 1.0);
@@ -79,7 +78,7 @@ impl Demand<'_> {
         let mut out = VersionServed::default();
         for p in pods.iter_mut().filter(|p| !p.down) {
             for (mean, factor) in [(ext, 1.0), (int, self.internal_error_factor)] {
-                let s = p.serve(mean / ready as f64, b, model, self.bounds, factor);
+                let s = p.serve(mean / ready as f64, b, model, factor);
                 out.requests += s.requests;
                 out.errors += s.errors;
             }

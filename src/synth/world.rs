@@ -6,11 +6,12 @@
 //! its own traffic and scrape streams, and the cache/router has one.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use super::ConfigError;
 use super::config::{Regression, Router, WorldConfig};
 use super::fleet::Fleet;
-use super::latency::LatencyModel;
+use super::latency::{Bucketed, LatencyModel};
 use super::pods::{Version, poisson};
 use super::regression::{self, Behaviour};
 use super::rng::{Rng64, stream};
@@ -35,7 +36,7 @@ pub struct World {
     canary: Fleet,
     names: HashSet<String>,
     regressions: Vec<(Regression, Option<Timestamp>)>,
-    models: HashMap<(u64, u64, super::config::Distribution), LatencyModel>,
+    models: HashMap<(u64, u64, super::config::Distribution), Arc<Bucketed>>,
     impact: UserImpact,
 }
 
@@ -189,7 +190,7 @@ impl World {
         Ok(impact)
     }
 
-    fn model(&mut self, version: Version, b: &Behaviour) -> LatencyModel {
+    fn model(&mut self, version: Version, b: &Behaviour) -> Arc<Bucketed> {
         let dist = match version {
             Version::Stable => self.cfg.stable.latency.distribution,
             Version::Canary => self.cfg.canary.latency.distribution,
@@ -198,16 +199,19 @@ impl World {
         // Stacked regressions can bring p99 to p50 or below: keep p99 just above p50, and
         // fall back to log-normal where no gamma fits.
         let (p50, p99) = (b.p50.max(1e-6), b.p99.max(b.p50.max(1e-6) * 1.001));
-        *self.models.entry(key).or_insert_with(|| {
-            LatencyModel::fit_seconds(p50, p99, dist)
+        let bounds = &self.cfg.metrics.buckets;
+        let model = self.models.entry(key).or_insert_with(|| {
+            let model = LatencyModel::fit_seconds(p50, p99, dist)
                 .or_else(|_| {
                     LatencyModel::fit_seconds(p50, p99, super::config::Distribution::Lognormal)
                 })
                 .unwrap_or(LatencyModel::Lognormal {
                     mu: p50.ln(),
                     sigma: 1e-3,
-                })
-        })
+                });
+            Arc::new(Bucketed::new(model, bounds))
+        });
+        model.clone()
     }
 
     fn behaviour(&self, version: Version, t: Timestamp) -> Behaviour {
@@ -258,7 +262,6 @@ impl World {
             external: misses,
             internal,
             internal_error_factor: r.internal_error_factor,
-            bounds: &self.cfg.metrics.buckets,
         };
         let c = demand.serve(
             &mut self.canary.pods,

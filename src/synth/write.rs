@@ -26,6 +26,10 @@ fn reads_back(text: &str, t_ms: i64) -> bool {
 
 /// The first timestamp at or after `t` whose 3-decimal seconds text reads back exactly.
 pub fn openmetrics_exact(t: Timestamp) -> Timestamp {
+    if t.millis() % 1000 == 0 {
+        // Whole seconds are integers in the text: they always read back exactly.
+        return t;
+    }
     (0..1000)
         .map(|d| t.millis() + d)
         .find(|&c| reads_back(&format_timestamp(c), c))

@@ -69,11 +69,37 @@ pub fn evaluate(p: &Program, result: Option<&ResultValue>) -> Result<bool, Strin
     }
 }
 
-/// Parse, check against the type of `result`, evaluate: Argo's `EvalCondition`.
+/// Parse, check against the type of `result`, evaluate: Argo's `EvalCondition`. Parsed
+/// programs are kept per thread: a simulation judges the same few conditions many times.
 pub fn evaluate_condition(src: &str, result: Option<&ResultValue>) -> Result<bool, String> {
-    let program = parse(src).map_err(|e| e.message)?;
-    check(&program, ResultType::of(result)).map_err(|e| e.message)?;
-    evaluate(&program, result)
+    let program = parse_cached(src);
+    let program = program.as_ref().as_ref().map_err(|e| e.clone())?;
+    check(program, ResultType::of(result)).map_err(|e| e.message)?;
+    evaluate(program, result)
+}
+
+fn parse_cached(src: &str) -> std::rc::Rc<Result<Program, String>> {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    use std::rc::Rc;
+    /// Beyond this many conditions the cache starts again.
+    const MAX_CACHED: usize = 1024;
+    thread_local! {
+        static CACHE: RefCell<HashMap<String, Rc<Result<Program, String>>>> =
+            RefCell::new(HashMap::new());
+    }
+    if let Some(p) = CACHE.with(|c| c.borrow().get(src).cloned()) {
+        return p;
+    }
+    let parsed = Rc::new(parse(src).map_err(|e| e.message));
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= MAX_CACHED {
+            c.clear();
+        }
+        c.insert(src.to_string(), parsed.clone());
+    });
+    parsed
 }
 
 #[cfg(test)]

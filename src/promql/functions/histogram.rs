@@ -2,7 +2,7 @@
 //! over `_bucket{le=...}` series. Native histograms are not supported: the native-only
 //! functions return nothing for float input, as Prometheus does.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use promql_parser::parser::Call;
 
@@ -22,7 +22,7 @@ struct Bucket {
 /// Groups bucket series by their labels without `le`; returns per group the member
 /// series with their parsed upper bounds.
 fn bucket_groups(ctx: &mut Ctx, input: &[StepSeries]) -> (Vec<Labels>, Vec<Vec<(usize, f64)>>) {
-    let mut index: HashMap<Labels, usize> = HashMap::new();
+    let mut index: HashMap<Labels, usize> = HashMap::default();
     let (mut keys, mut members): (Vec<Labels>, Vec<Vec<(usize, f64)>>) = (Vec::new(), Vec::new());
     for (i, s) in input.iter().enumerate() {
         let le = s.labels.get("le").unwrap_or("");
