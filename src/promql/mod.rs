@@ -83,6 +83,30 @@ impl Default for EngineOptions {
     }
 }
 
+/// `promql_parser::parser::parse`, remembered per thread: simulations and tuning runs parse
+/// the same few queries over and over.
+fn parse_cached(text: &str) -> Result<Expr, String> {
+    use std::cell::RefCell;
+    /// Beyond this many queries the cache starts again.
+    const MAX_CACHED: usize = 1024;
+    thread_local! {
+        static CACHE: RefCell<std::collections::HashMap<String, Result<Expr, String>>> =
+            RefCell::new(std::collections::HashMap::new());
+    }
+    if let Some(hit) = CACHE.with(|c| c.borrow().get(text).cloned()) {
+        return hit;
+    }
+    let parsed = parser::parse(text);
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= MAX_CACHED {
+            c.clear();
+        }
+        c.insert(text.to_string(), parsed.clone());
+    });
+    parsed
+}
+
 /// A query failure: Prometheus-style text (`parse error: ...`, `execution: ...`).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum QueryError {
@@ -123,7 +147,7 @@ impl Engine {
             Compat::V2 => std::borrow::Cow::Borrowed(query),
         };
         let expr =
-            parser::parse(&text).map_err(|e| QueryError::Parse(format!("parse error: {e}")))?;
+            parse_cached(&text).map_err(|e| QueryError::Parse(format!("parse error: {e}")))?;
         if self.options.compat == Compat::V3
             && !self.options.experimental_functions
             && let Some(name) = experimental_function(&expr)

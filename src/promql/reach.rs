@@ -1,8 +1,9 @@
 //! How far back in time a query reads: the oldest sample an instant query at `t` can touch
 //! is at `t − reach`. A closed-loop simulation keeps only that much of a growing world in
-//! the store it measures, instead of copying the whole history for every measurement.
+//! the store it measures, instead of copying the whole history for every measurement, and
+//! writes only the series some selector can read (`selectors`).
 
-use promql_parser::parser::Expr;
+use promql_parser::parser::{Expr, VectorSelector};
 
 use super::eval::offset_ms;
 
@@ -58,6 +59,35 @@ pub fn reach(expr: &Expr, lookback_ms: i64) -> Option<i64> {
     }
 }
 
+/// Every selector of `expr` (instant, and those under range selectors and subqueries):
+/// the only series the query can read.
+pub fn selectors(expr: &Expr) -> Vec<&VectorSelector> {
+    fn walk<'a>(e: &'a Expr, out: &mut Vec<&'a VectorSelector>) {
+        match e {
+            Expr::VectorSelector(vs) => out.push(vs),
+            Expr::MatrixSelector(ms) => out.push(&ms.vs),
+            Expr::Subquery(sq) => walk(&sq.expr, out),
+            Expr::Aggregate(a) => {
+                walk(&a.expr, out);
+                if let Some(p) = &a.param {
+                    walk(p, out);
+                }
+            }
+            Expr::Unary(u) => walk(&u.expr, out),
+            Expr::Paren(p) => walk(&p.expr, out),
+            Expr::Binary(b) => {
+                walk(&b.lhs, out);
+                walk(&b.rhs, out);
+            }
+            Expr::Call(c) => c.args.args.iter().for_each(|a| walk(a, out)),
+            Expr::NumberLiteral(_) | Expr::StringLiteral(_) | Expr::Extension(_) => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(expr, &mut out);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,6 +119,31 @@ mod tests {
         ] {
             let expr = promql_parser::parser::parse(query).unwrap();
             assert_eq!(reach(&expr, five_min), want, "{query}");
+        }
+    }
+
+    #[test]
+    fn selectors_of_queries() {
+        for (query, want) in [
+            ("1", vec![]),
+            ("up", vec!["up"]),
+            (
+                "sum(rate(a[1m])) / sum(rate(b[1m])) or vector(0)",
+                vec!["a", "b"],
+            ),
+            ("max_over_time(rate(c[1m])[10m:30s])", vec!["c"]),
+            ("topk(scalar(k), x)", vec!["x", "k"]),
+            (
+                "label_replace(d, \"a\", \"$1\", \"b\", \"(.*)\")",
+                vec!["d"],
+            ),
+        ] {
+            let expr = promql_parser::parser::parse(query).unwrap();
+            let names: Vec<&str> = selectors(&expr)
+                .iter()
+                .map(|vs| vs.name.as_deref().unwrap_or(""))
+                .collect();
+            assert_eq!(names, want, "{query}");
         }
     }
 }

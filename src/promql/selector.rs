@@ -9,6 +9,7 @@ use promql_parser::label::{MatchOp, Matcher};
 use promql_parser::parser::VectorSelector;
 use regex::Regex;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::Compat;
 use crate::model::{METRIC_NAME, Series, Store};
@@ -25,8 +26,8 @@ pub struct CompiledMatcher {
 pub enum MatcherKind {
     Equal,
     NotEqual,
-    Re(Regex),
-    NotRe(Regex),
+    Re(Arc<Regex>),
+    NotRe(Arc<Regex>),
 }
 
 impl CompiledMatcher {
@@ -55,12 +56,13 @@ impl CompiledMatcher {
 
 /// Anchors a PromQL regex: 3.x makes `.` match newlines (`^(?s:re)$`), 2.x does not.
 /// Compiled regexes are kept per thread (a simulation evaluates the same few selectors
-/// thousands of times; a `Regex` clone shares its compiled program).
-pub fn anchored_regex(re: &str, compat: Compat) -> Result<Regex, String> {
+/// thousands of times). Shared rather than cloned: a `Regex` clone would start with empty
+/// search caches.
+pub fn anchored_regex(re: &str, compat: Compat) -> Result<Arc<Regex>, String> {
     /// Beyond this many patterns the cache starts again (a bound for long-lived threads).
     const MAX_CACHED: usize = 1024;
     thread_local! {
-        static CACHE: std::cell::RefCell<HashMap<(String, bool), Regex>> =
+        static CACHE: std::cell::RefCell<HashMap<(String, bool), Arc<Regex>>> =
             std::cell::RefCell::new(HashMap::new());
     }
     let key = (re.to_string(), compat == Compat::V3);
@@ -72,6 +74,7 @@ pub fn anchored_regex(re: &str, compat: Compat) -> Result<Regex, String> {
         Compat::V2 => format!("^(?:{re})$"),
     };
     let r = Regex::new(&wrapped).map_err(|e| format!("invalid regular expression {re:?}: {e}"))?;
+    let r = Arc::new(r);
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
         if c.len() >= MAX_CACHED {

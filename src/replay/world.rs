@@ -9,9 +9,13 @@ use super::runs::{DataSource, RecordedRuns};
 use super::{Replay, ReplayError, ReplayInput, plan, spec_problems};
 use crate::manifest::{self, Manifests};
 use crate::model::{Duration, Store, StoreBuilder, Timestamp};
-use crate::promql::{Engine, EngineOptions};
+use std::sync::Arc;
+
+use crate::model::Labels;
+use crate::promql::selector::{CompiledMatcher, compile_selector};
+use crate::promql::{self, Engine, EngineOptions};
 use crate::sim::{self, OperatorPolicy, OutcomeResult, Window};
-use crate::synth::{Router, ServedWeight, UserImpact, World, WorldConfig};
+use crate::synth::{Router, SeriesFilter, ServedWeight, UserImpact, World, WorldConfig};
 
 /// How long the world keeps running after the decision, so the data shows its effect (the
 /// canary dropping to 0 after an abort, or taking all traffic after a promotion).
@@ -54,10 +58,18 @@ pub struct WorldSource {
 }
 
 impl WorldSource {
-    /// A world positioned at the rollout start, its warm-up history written.
-    pub fn new(config: WorldConfig, replicas: u32) -> Result<WorldSource, ReplayError> {
+    /// A world positioned at the rollout start, its warm-up history written; with a
+    /// filter, a lean world (`World::keep_only`).
+    pub fn new(
+        config: WorldConfig,
+        replicas: u32,
+        filter: Option<SeriesFilter>,
+    ) -> Result<WorldSource, ReplayError> {
         let pod_split = config.routing.router == Router::None;
         let mut world = World::new(config, replicas).map_err(world_error)?;
+        if let Some(f) = filter {
+            world.keep_only(f);
+        }
         let mut builder = StoreBuilder::new();
         let warm_up = world.warm_up(&mut builder).map_err(world_error)?;
         let served = world.served_weight(0);
@@ -156,6 +168,30 @@ pub fn replay_world(
     rollout: &manifest::Rollout,
     manifests: &Manifests,
 ) -> Result<(Replay, StoreBuilder), ReplayError> {
+    simulate_world(input, config, rollout, manifests, false)
+}
+
+/// `replay_world` for Monte Carlo trials: the world writes only the series the analyses'
+/// queries can select, and stable pods whose series none selects stay idle
+/// (`World::keep_only`). The outcome, the timeline and the canary's numbers (blast
+/// radius, time to detect) are those of `replay_world`; `Impact::requests` counts only
+/// the pods kept. The data is not returned.
+pub fn replay_world_lean(
+    input: &ReplayInput,
+    config: &WorldConfig,
+    rollout: &manifest::Rollout,
+    manifests: &Manifests,
+) -> Result<Replay, ReplayError> {
+    simulate_world(input, config, rollout, manifests, true).map(|(replay, _)| replay)
+}
+
+fn simulate_world(
+    input: &ReplayInput,
+    config: &WorldConfig,
+    rollout: &manifest::Rollout,
+    manifests: &Manifests,
+    lean: bool,
+) -> Result<(Replay, StoreBuilder), ReplayError> {
     let mut warnings = Vec::new();
     let mut built = plan::build(rollout, manifests, &input.args);
     warnings.extend(built.arg_warnings());
@@ -172,15 +208,16 @@ pub fn replay_world(
     }
     let replicas = u32::try_from(rollout.replicas).unwrap_or(1000).min(1000);
     let start = config.start;
-    let mut source = WorldSource::new(config.clone(), replicas)?;
-    // ALB with weight verification: each setWeight step waits until the weight is verified.
-    if let sim::Strategy::Canary(c) = &mut built.plan.strategy {
-        c.weight_verification = source.world().alb_verify_delay();
-    }
     let engine = Engine::new(EngineOptions {
         compat: input.compat,
         ..Default::default()
     });
+    let filter = lean.then(|| selected_series(&engine, &built.analyses));
+    let mut source = WorldSource::new(config.clone(), replicas, filter)?;
+    // ALB with weight verification: each setWeight step waits until the weight is verified.
+    if let sim::Strategy::Canary(c) = &mut built.plan.strategy {
+        c.weight_verification = source.world().alb_verify_delay();
+    }
     source.set_reach(queries_reach(&engine, &built.analyses));
     let mut runs = RecordedRuns::new(&engine, source, &built.analyses);
     let policy = OperatorPolicy {
@@ -233,6 +270,28 @@ fn queries_reach(
         }
     }
     Some(reach)
+}
+
+/// The series some Prometheus query of `analyses` can select.
+fn selected_series(engine: &Engine, analyses: &[super::prepare::PreparedAnalysis]) -> SeriesFilter {
+    let mut alternatives: Vec<Vec<CompiledMatcher>> = Vec::new();
+    for m in analyses.iter().flat_map(|a| &a.metrics) {
+        if let manifest::Provider::Prometheus(p) = &m.provider
+            && let Ok(expr) = engine.parse(&p.query)
+        {
+            for vs in promql::reach::selectors(&expr) {
+                if let Ok(alts) = compile_selector(vs, engine.options.compat) {
+                    alternatives.extend(alts);
+                }
+            }
+        }
+    }
+    SeriesFilter(Arc::new(move |labels: &Labels| {
+        alternatives.iter().any(|alt| {
+            alt.iter()
+                .all(|m| m.matches(labels.get(&m.name).unwrap_or("")))
+        })
+    }))
 }
 
 fn minus(a: UserImpact, b: UserImpact) -> UserImpact {

@@ -4,7 +4,7 @@ use super::*;
 
 fn source() -> WorldSource {
     let cfg = WorldConfig::from_yaml("{seed: 9, warmup: 5m, routing: {router: nginx}}").unwrap();
-    WorldSource::new(cfg, 10).unwrap()
+    WorldSource::new(cfg, 10, None).unwrap()
 }
 
 fn canary_series(store: &Store) -> usize {
@@ -66,4 +66,59 @@ fn impact_counts_only_decided_errors_as_blast_radius() {
     let paused = impact_of(total, before, reg, start, &o(OutcomeResult::Paused, 0));
     assert_eq!(paused.bad_requests_before_decision, 30);
     assert_eq!(paused.time_to_detect_seconds, None);
+}
+
+/// A lean world (only the series the queries select) gives the full world's timeline and
+/// canary numbers, seed after seed, for a regression and for its healthy twin.
+#[test]
+fn a_lean_world_decides_exactly_as_the_full_world() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for name in ["tune-checkout", "synthetic-regression"] {
+        let s = crate::scenario::load(&root.join(format!("scenarios/{name}.yaml"))).unwrap();
+        let mut manifests = manifest::load_file(&s.rollout).unwrap();
+        for t in &s.templates {
+            manifests.extend(manifest::load_file(t).unwrap());
+        }
+        let input = ReplayInput {
+            rollout: s.rollout.clone(),
+            templates: s.templates.clone(),
+            data: Vec::new(),
+            start: s.start,
+            args: s.args.clone().into_iter().collect(),
+            promote_after: None,
+            abort_after: None,
+            horizon: s.horizon,
+            compat: crate::promql::Compat::V3,
+            world: s.world.clone(),
+        };
+        let rollout = &manifests.rollouts[0];
+        for seed in 0..3 {
+            for healthy in [false, true] {
+                let mut cfg = s.world.clone().unwrap();
+                cfg.seed = seed;
+                if healthy {
+                    cfg.canary.regression = None;
+                    cfg.canary.regressions.clear();
+                }
+                let (full, data) = replay_world(&input, &cfg, rollout, &manifests).unwrap();
+                let lean = replay_world_lean(&input, &cfg, rollout, &manifests).unwrap();
+                let what = format!("{name} seed {seed} healthy {healthy}");
+                assert_eq!(
+                    format!("{:?}", full.simulation),
+                    format!("{:?}", lean.simulation),
+                    "{what}"
+                );
+                let (f, l) = (full.impact.unwrap(), lean.impact.unwrap());
+                assert_eq!(f.canary_requests, l.canary_requests, "{what}");
+                assert_eq!(f.canary_errors, l.canary_errors, "{what}");
+                assert_eq!(
+                    f.bad_requests_before_decision, l.bad_requests_before_decision,
+                    "{what}"
+                );
+                assert_eq!(f.time_to_detect_seconds, l.time_to_detect_seconds, "{what}");
+                assert!(l.requests < f.requests, "{what}: stable pods stay idle");
+                assert!(data.finish().unwrap().series().len() > 100, "{what}");
+            }
+        }
+    }
 }

@@ -18,38 +18,78 @@ fn with(base: &Labels, name: &str, extra: &[(&str, &str)]) -> Labels {
     b.build()
 }
 
+/// Which series a world writes (`World::keep_only`).
+#[derive(Clone)]
+pub struct SeriesFilter(pub std::sync::Arc<dyn Fn(&Labels) -> bool + Send + Sync>);
+
+impl SeriesFilter {
+    pub fn keeps(&self, labels: &Labels) -> bool {
+        (self.0)(labels)
+    }
+}
+
+impl std::fmt::Debug for SeriesFilter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SeriesFilter")
+    }
+}
+
+/// Status codes a pod's request counter can carry: always 200 and the usual errors, plus
+/// any the configuration names (its `statuses` and regressions'), for `PodSeries::any`.
+const USUAL_CODES: [&str; 4] = ["200", "500", "502", "503"];
+
 /// The ids of one pod's series in one builder: label sets are built, hashed and looked up
-/// on a pod's first scrape only (and when a new status code appears).
+/// on a pod's first scrape only (and when a new status code appears). `None` marks a
+/// series the world's filter leaves out.
 #[derive(Debug, Clone, Default)]
 pub struct PodSeries {
     /// `StoreBuilder::instance` the ids belong to (0: none yet).
     builder: u64,
-    requests: Vec<(String, u32)>,
+    requests: Vec<(String, Option<u32>)>,
     /// Cumulative buckets, the last for `+Inf`.
-    buckets: Vec<u32>,
-    sum: u32,
-    count: u32,
-    memory: u32,
-    restarts: u32,
+    buckets: Vec<Option<u32>>,
+    sum: Option<u32>,
+    count: Option<u32>,
+    memory: Option<u32>,
+    restarts: Option<u32>,
+    /// Whether the filter keeps any of the pod's series (a request counter with any usual
+    /// or configured status code counts).
+    any: bool,
 }
 
 impl PodSeries {
+    /// Whether any of the pod's series is written (true before the first `bind`).
+    pub fn any(&self) -> bool {
+        self.any || self.builder == 0
+    }
+
     /// Makes the ids belong to `builder`, looking every series of `pod` up if they did not,
     /// in the order a scrape writes them (restarts, requests, buckets, sum, count, memory).
-    fn bind(&mut self, builder: &mut StoreBuilder, m: &MetricsConfig, pod: &Pod) {
+    pub fn bind(
+        &mut self,
+        builder: &mut StoreBuilder,
+        m: &MetricsConfig,
+        pod: &Pod,
+        filter: Option<&SeriesFilter>,
+        codes: &[String],
+    ) {
         let buckets = pod.buckets.len();
         if self.builder == builder.instance() && self.buckets.len() == buckets {
             return;
         }
         self.builder = builder.instance();
         let labels = &pod.labels;
-        self.restarts = builder.series_id(with(labels, &m.restarts, &[("container", &m.service)]));
+        let mut id = |labels: Labels| {
+            filter
+                .is_none_or(|keep| keep.keeps(&labels))
+                .then(|| builder.series_id(labels))
+        };
+        self.restarts = id(with(labels, &m.restarts, &[("container", &m.service)]));
         self.requests.clear();
         for code in pod.requests.keys() {
-            self.request(builder, m, labels, code);
+            let series = id(with(labels, &m.requests, &[("status", code)]));
+            self.requests.push((code.clone(), series));
         }
-        let mut id =
-            |name: &str, extra: &[(&str, &str)]| builder.series_id(with(labels, name, extra));
         let bucket_name = format!("{}_bucket", m.duration);
         self.buckets = (0..buckets)
             .map(|i| {
@@ -57,12 +97,22 @@ impl PodSeries {
                     .buckets
                     .get(i)
                     .map_or_else(|| "+Inf".to_string(), |b| format_value(*b));
-                id(&bucket_name, &[("le", &le)])
+                id(with(labels, &bucket_name, &[("le", &le)]))
             })
             .collect();
-        self.sum = id(&format!("{}_sum", m.duration), &[]);
-        self.count = id(&format!("{}_count", m.duration), &[]);
-        self.memory = id(&m.memory, &[]);
+        self.sum = id(with(labels, &format!("{}_sum", m.duration), &[]));
+        self.count = id(with(labels, &format!("{}_count", m.duration), &[]));
+        self.memory = id(with(labels, &m.memory, &[]));
+        let fixed = [self.restarts, self.sum, self.count, self.memory];
+        self.any = fixed.iter().chain(&self.buckets).any(Option::is_some)
+            || self.requests.iter().any(|(_, id)| id.is_some())
+            || filter.is_none_or(|keep| {
+                USUAL_CODES
+                    .iter()
+                    .copied()
+                    .chain(codes.iter().map(String::as_str))
+                    .any(|code| keep.keeps(&with(labels, &m.requests, &[("status", code)])))
+            });
     }
 
     fn request(
@@ -70,20 +120,26 @@ impl PodSeries {
         builder: &mut StoreBuilder,
         m: &MetricsConfig,
         labels: &Labels,
+        filter: Option<&SeriesFilter>,
         code: &str,
-    ) -> u32 {
+    ) -> Option<u32> {
         if let Some((_, id)) = self.requests.iter().find(|(c, _)| c == code) {
             return *id;
         }
-        let id = builder.series_id(with(labels, &m.requests, &[("status", code)]));
+        let series = with(labels, &m.requests, &[("status", code)]);
+        let id = filter
+            .is_none_or(|keep| keep.keeps(&series))
+            .then(|| builder.series_id(series));
         self.requests.push((code.to_string(), id));
         id
     }
 }
 
-fn append(builder: &mut StoreBuilder, id: u32, t: Timestamp, v: f64) {
-    // The world writes each series once per timestamp, so a conflict cannot arise.
-    let _ = builder.append(id, t.millis(), v);
+fn append(builder: &mut StoreBuilder, id: Option<u32>, t: Timestamp, v: f64) {
+    if let Some(id) = id {
+        // The world writes each series once per timestamp, so a conflict cannot arise.
+        let _ = builder.append(id, t.millis(), v);
+    }
 }
 
 /// Declares the families' `# TYPE`s: a counter family drops `_total` (OpenMetrics); a
@@ -99,48 +155,75 @@ pub fn declare_types(builder: &mut StoreBuilder, m: &MetricsConfig) {
     builder.set_metric_type(&m.memory, "gauge");
 }
 
-/// The application's own metrics, scraped from the pod at `t`.
-pub fn scrape_pod(builder: &mut StoreBuilder, m: &MetricsConfig, pod: &mut Pod, t: Timestamp) {
-    let mut ids = std::mem::take(&mut pod.series);
-    ids.bind(builder, m, pod);
-    for (code, v) in &pod.requests {
-        let id = ids.request(builder, m, &pod.labels, code);
-        append(builder, id, t, *v as f64);
-    }
-    let mut cumulative = 0u64;
-    for (k, &id) in pod.buckets.iter().zip(&ids.buckets) {
-        cumulative += k;
-        append(builder, id, t, cumulative as f64);
-    }
-    append(builder, ids.sum, t, pod.sum);
-    append(builder, ids.count, t, pod.count as f64);
-    append(builder, ids.memory, t, pod.memory.round());
-    pod.series = ids;
+/// What a scrape writes besides the pod: the metric names, the world's series filter and
+/// the status codes its configuration names.
+pub struct Scrape<'a> {
+    pub metrics: &'a MetricsConfig,
+    pub filter: Option<&'a SeriesFilter>,
+    pub codes: &'a [String],
 }
 
-/// kube-state-metrics' restart counter for the pod's container, scraped at `t`.
-pub fn scrape_restarts(builder: &mut StoreBuilder, m: &MetricsConfig, pod: &mut Pod, t: Timestamp) {
-    let mut ids = std::mem::take(&mut pod.series);
-    ids.bind(builder, m, pod);
-    append(builder, ids.restarts, t, pod.restarts as f64);
-    pod.series = ids;
-}
+impl<'a> Scrape<'a> {
+    pub fn new(
+        metrics: &'a MetricsConfig,
+        filter: Option<&'a SeriesFilter>,
+        codes: &'a [String],
+    ) -> Scrape<'a> {
+        Scrape {
+            metrics,
+            filter,
+            codes,
+        }
+    }
 
-/// One scrape slot at `t` for a pod: kube-state-metrics always reports the restart counter;
-/// the pod's own scrape lands within ±`jitter` (at a time whose OpenMetrics text is exact)
-/// unless the pod is restarting or the scrape is missed.
-pub fn scrape(
-    builder: &mut StoreBuilder,
-    m: &MetricsConfig,
-    pod: &mut Pod,
-    t: Timestamp,
-    jitter: Duration,
-    missed: f64,
-) {
-    scrape_restarts(builder, m, pod, t);
-    let (j, miss) = pod.scrape_outcome(jitter.millis(), missed);
-    if !(pod.down || miss) {
-        let at = super::write::openmetrics_exact(t + Duration(j));
-        scrape_pod(builder, m, pod, at);
+    /// Binds the pod's series ids to `builder` (see `PodSeries::bind`).
+    pub fn bind(&self, builder: &mut StoreBuilder, pod: &mut Pod) {
+        let mut ids = std::mem::take(&mut pod.series);
+        ids.bind(builder, self.metrics, pod, self.filter, self.codes);
+        pod.series = ids;
+    }
+
+    /// The application's own metrics, scraped from the pod at `t`.
+    pub fn pod(&self, builder: &mut StoreBuilder, pod: &mut Pod, t: Timestamp) {
+        self.bind(builder, pod);
+        let ids = &mut pod.series;
+        let m = self.metrics;
+        for (code, v) in &pod.requests {
+            let id = ids.request(builder, m, &pod.labels, self.filter, code);
+            append(builder, id, t, *v as f64);
+        }
+        let mut cumulative = 0u64;
+        for (k, &id) in pod.buckets.iter().zip(&ids.buckets) {
+            cumulative += k;
+            append(builder, id, t, cumulative as f64);
+        }
+        append(builder, ids.sum, t, pod.sum);
+        append(builder, ids.count, t, pod.count as f64);
+        append(builder, ids.memory, t, pod.memory.round());
+    }
+
+    /// kube-state-metrics' restart counter for the pod's container, scraped at `t`.
+    pub fn restarts(&self, builder: &mut StoreBuilder, pod: &mut Pod, t: Timestamp) {
+        self.bind(builder, pod);
+        append(builder, pod.series.restarts, t, pod.restarts as f64);
+    }
+
+    /// One scrape slot at `t` for a pod: kube-state-metrics always reports the restart
+    /// counter; the pod's own scrape lands within ±`jitter` (at a time whose OpenMetrics
+    /// text is exact) unless the pod is restarting or the scrape is missed.
+    pub fn slot(
+        &self,
+        builder: &mut StoreBuilder,
+        pod: &mut Pod,
+        t: Timestamp,
+        jitter: Duration,
+        missed: f64,
+    ) {
+        self.restarts(builder, pod, t);
+        let (j, miss) = pod.scrape_outcome(jitter.millis(), missed);
+        if !(pod.down || miss) {
+            let at = super::write::openmetrics_exact(t + Duration(j));
+            self.pod(builder, pod, at);
+        }
     }
 }

@@ -54,7 +54,9 @@ pub struct VersionServed {
 }
 
 impl Demand {
-    /// Serves the version's share (`p_ext`, `p_int`) on its Ready pods.
+    /// Serves the version's share (`p_ext`, `p_int`) on its Ready pods; pods whose series
+    /// a lean world does not write stay idle unless `idle_too`.
+    #[allow(clippy::too_many_arguments)]
     pub fn serve(
         &self,
         pods: &mut [Pod],
@@ -63,6 +65,7 @@ impl Demand {
         b: &Behaviour,
         model: &Bucketed,
         router_rng: &mut Rng64,
+        idle_too: bool,
     ) -> VersionServed {
         let ext = self.external * p_ext.clamp(0.0, 1.0);
         let int = self.internal * p_int.clamp(0.0, 1.0);
@@ -76,7 +79,10 @@ impl Demand {
             };
         }
         let mut out = VersionServed::default();
-        for p in pods.iter_mut().filter(|p| !p.down) {
+        for p in pods
+            .iter_mut()
+            .filter(|p| !p.down && (idle_too || p.series.any()))
+        {
             for (mean, factor) in [(ext, 1.0), (int, self.internal_error_factor)] {
                 let s = p.serve(mean / ready as f64, b, model, factor);
                 out.requests += s.requests;

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use super::ConfigError;
 use super::config::{Regression, Router, WorldConfig};
+use super::emit::{self, SeriesFilter};
 use super::fleet::Fleet;
 use super::latency::{Bucketed, LatencyModel};
 use super::pods::{Version, poisson};
@@ -18,7 +19,7 @@ use super::rng::{Rng64, stream};
 use super::router::{self, PinLifetime, Pods, StickyState};
 use super::served::applied_weight;
 pub use super::served::{ServedWeight, UserImpact};
-use super::{emit, traffic};
+use super::traffic;
 use crate::model::{Duration, StoreBuilder, Timestamp};
 
 /// The synthetic world.
@@ -38,6 +39,10 @@ pub struct World {
     regressions: Vec<(Regression, Option<Timestamp>)>,
     models: HashMap<(u64, u64, super::config::Distribution), Arc<Bucketed>>,
     impact: UserImpact,
+    /// Series to write (`keep_only`); every series when `None`.
+    filter: Option<SeriesFilter>,
+    /// Status codes the configuration names, besides the usual ones.
+    codes: Vec<String>,
 }
 
 const MAX_REPLICAS: u32 = 1000;
@@ -56,6 +61,17 @@ impl World {
             .map(|r| (r.clone(), r.at.map(|at| config.start + at)))
             .collect();
         let r = &config.routing;
+        let mut codes: Vec<String> = [&config.stable, &config.canary]
+            .into_iter()
+            .flat_map(|v| {
+                v.statuses
+                    .keys()
+                    .chain(v.all_regressions().flat_map(|r| r.statuses.keys()))
+            })
+            .cloned()
+            .collect();
+        codes.sort();
+        codes.dedup();
         Ok(World {
             sticky: StickyState::new(PinLifetime::for_router(r.router, r.session_lifetime)),
             router_rng: stream(config.seed, "router"),
@@ -70,8 +86,20 @@ impl World {
             regressions,
             models: HashMap::new(),
             impact: UserImpact::default(),
+            filter: None,
+            codes,
             cfg: config,
         })
+    }
+
+    /// A lean world for Monte Carlo trials, whose queries read few series: writes only the
+    /// series `filter` keeps, and leaves stable pods none of whose series it keeps idle
+    /// (their requests are neither drawn nor counted in `impact`, so `requests` and the
+    /// stable counts cover only the pods kept). Every pod draws from its own random
+    /// streams, so the series written are exactly those of the full world. Canary pods
+    /// always serve: the blast radius stays exact.
+    pub fn keep_only(&mut self, filter: SeriesFilter) {
+        self.filter = Some(filter);
     }
 
     pub fn config(&self) -> &WorldConfig {
@@ -233,6 +261,13 @@ impl World {
         to: Timestamp,
         builder: &mut StoreBuilder,
     ) -> UserImpact {
+        if self.filter.is_some() {
+            // Bind every new pod now, so `serve` knows which stable pods are idle.
+            let scrape = emit::Scrape::new(&self.cfg.metrics, self.filter.as_ref(), &self.codes);
+            for pod in self.stable.pods.iter_mut() {
+                scrape.bind(builder, pod);
+            }
+        }
         let stable_b = self.behaviour(Version::Stable, to);
         let canary_b = self.behaviour(Version::Canary, to);
         super::step::crashes(&mut self.canary.pods, &canary_b, from, to, &self.cfg);
@@ -270,6 +305,7 @@ impl World {
             &canary_b,
             &models.1,
             &mut self.router_rng,
+            true,
         );
         let s = demand.serve(
             &mut self.stable.pods,
@@ -278,6 +314,7 @@ impl World {
             &stable_b,
             &models.0,
             &mut self.router_rng,
+            false,
         );
         impact.canary_requests = c.requests;
         impact.canary_errors = c.errors;
@@ -290,13 +327,14 @@ impl World {
             p.memory += canary_b.memory_growth * minutes;
         }
         let (jitter, missed) = (self.cfg.scrape_jitter, self.cfg.missed_scrapes);
+        let scrape = emit::Scrape::new(&self.cfg.metrics, self.filter.as_ref(), &self.codes);
         for pod in self
             .stable
             .pods
             .iter_mut()
             .chain(self.canary.pods.iter_mut())
         {
-            emit::scrape(builder, &self.cfg.metrics, pod, to, jitter, missed);
+            scrape.slot(builder, pod, to, jitter, missed);
         }
         impact
     }
