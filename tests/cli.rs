@@ -387,3 +387,32 @@ fn annotations_go_into_json_and_to_stderr_in_text() {
     assert!(stdout(&o).starts_with("{pod=\"a\"} => "), "{}", stdout(&o));
     assert_eq!(stderr(&o).trim_end(), INFO);
 }
+
+#[test]
+fn the_expression_may_follow_the_data_files() {
+    let before = ok(&[
+        "query",
+        "sum(requests_total)",
+        "--data",
+        DATA,
+        "--time",
+        "1704067440",
+    ]);
+    let after = ok(&[
+        "query",
+        "--data",
+        DATA,
+        "sum(requests_total)",
+        "--time",
+        "1704067440",
+    ]);
+    assert_eq!(before, after);
+    assert!(after.contains("360"), "{after}");
+    let missing = rollsim(&["query", "--data", DATA]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        stderr(&missing).contains("give a PromQL expression"),
+        "{}",
+        stderr(&missing)
+    );
+}

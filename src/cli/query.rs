@@ -19,8 +19,8 @@ use crate::promql::{Compat, Engine, EngineOptions, QueryError, QueryResult};
 
 #[derive(Debug, Args)]
 pub struct QueryArgs {
-    /// PromQL expression (omit when using --queries)
-    #[arg(required_unless_present = "queries", conflicts_with = "queries")]
+    /// PromQL expression (omit when using --queries); before or after --data
+    #[arg(conflicts_with = "queries")]
     pub expr: Option<String>,
 
     /// Data files: OpenMetrics (.om), Prometheus text (.prom, .txt), API JSON (.json),
@@ -86,6 +86,27 @@ pub enum OutputFormat {
 }
 
 /// Runs `rollsim query`.
+/// The query and the data files as the user meant them: in `--data a.om 'expr'` clap reads
+/// the expression as one more data file (`--data` takes several), so when no expression
+/// came first, a last "file" that does not exist is the expression.
+fn expr_and_data(
+    expr: Option<&str>,
+    has_queries_file: bool,
+    data: &[PathBuf],
+) -> Result<(Option<String>, Vec<PathBuf>), CliError> {
+    if expr.is_some() || has_queries_file {
+        return Ok((expr.map(str::to_string), data.to_vec()));
+    }
+    match data {
+        [files @ .., last] if !files.is_empty() && !last.exists() => {
+            Ok((Some(last.to_string_lossy().into_owned()), files.to_vec()))
+        }
+        _ => Err(CliError::Usage(
+            "give a PromQL expression (before or after --data FILE...) or --queries FILE".into(),
+        )),
+    }
+}
+
 pub fn run(args: &QueryArgs) -> Result<Exit, CliError> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
@@ -104,13 +125,14 @@ pub fn run(args: &QueryArgs) -> Result<Exit, CliError> {
             return Ok(Exit::InputRejected);
         }
     };
+    let (expr, data) = expr_and_data(args.expr.as_deref(), args.queries.is_some(), &args.data)?;
     let queries = match &args.queries {
         Some(path) => read_queries(path)?,
-        None => vec![args.expr.clone().unwrap_or_default()],
+        None => vec![expr.unwrap_or_default()],
     };
-    check_files(&args.data)?;
+    check_files(&data)?;
     let load_start = std::time::Instant::now();
-    let store = ingest::load_files(&args.data)?;
+    let store = ingest::load_files(&data)?;
     let load_time = load_start.elapsed();
     let eval = match schedule::resolve(schedule, &store) {
         Ok(eval) => eval,
