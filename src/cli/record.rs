@@ -175,21 +175,7 @@ pub fn run(a: &RecordArgs) -> Result<Exit, CliError> {
         Timestamp(plan.span.to)
     )?;
     let recorded = record::record(&client, &plan, options, &a.out, |r| {
-        let _ = writeln!(
-            io::stderr(),
-            "  {}: {} chunk(s){}{}",
-            r.selector,
-            r.chunks,
-            r.estimate.map_or(String::new(), |e| format!(
-                ", about {} series, {} samples",
-                e.series, e.samples
-            )),
-            if r.fallback_chunks > 0 {
-                " (query_range fallback)"
-            } else {
-                ""
-            }
-        );
+        let _ = writeln!(io::stderr(), "{}", progress_line(r));
     })
     .map_err(|e| CliError::Input(format!("recording failed, nothing written: {e}")))?;
     let mut err = io::stderr().lock();
@@ -210,6 +196,29 @@ pub fn run(a: &RecordArgs) -> Result<Exit, CliError> {
         started.elapsed().as_secs_f64()
     )?;
     Ok(Exit::Success)
+}
+
+/// `  selector: N chunk(s), about S series, M samples, FROM .. TO[, ...]`.
+fn progress_line(r: &record::SelectorReport) -> String {
+    let estimate = r.estimate.map_or(String::new(), |e| {
+        format!(", about {} series, {} samples", e.series, e.samples)
+    });
+    let spans: Vec<String> = r
+        .intervals
+        .iter()
+        .map(|i| format!("{} .. {}", Timestamp(i.from), Timestamp(i.to)))
+        .collect();
+    let fallback = if r.fallback_chunks > 0 {
+        " (query_range fallback)"
+    } else {
+        ""
+    };
+    format!(
+        "  {}: {} chunk(s){estimate}, {}{fallback}",
+        r.selector,
+        r.chunks,
+        spans.join(", ")
+    )
 }
 
 fn time(flag: &str, s: &str) -> Result<Timestamp, CliError> {

@@ -63,6 +63,14 @@ pub struct SelectorReport {
     pub fallback_chunks: u64,
 }
 
+/// One selector being fetched, and the `query_range` fallback step its probe suggests.
+struct Target<'s> {
+    selector: &'s str,
+    step: Option<i64>,
+}
+
+type Fetched = Result<(), RecordFetchError>;
+
 /// Smallest chunk split further on a "too many samples" answer (ms).
 const MIN_SPLIT: i64 = 1_000;
 /// `query_range` refuses more than 11,000 points per series.
@@ -104,12 +112,11 @@ impl<'a> Fetcher<'a> {
                 sum.samples += e.samples;
             }
             for c in chunk::plan(iv, estimate, self.options.chunks) {
-                self.chunk(
-                    &n.selector,
-                    c,
-                    estimate.map(|e| chunk::fallback_step(iv, Some(e))),
-                    &mut report,
-                )?;
+                let target = Target {
+                    selector: &n.selector,
+                    step: estimate.map(|e| chunk::fallback_step(iv, Some(e))),
+                };
+                self.chunk(&target, c, &mut report)?;
             }
         }
         Ok(report)
@@ -163,15 +170,10 @@ impl<'a> Fetcher<'a> {
         })
     }
 
-    fn chunk(
-        &mut self,
-        selector: &str,
-        c: Interval,
-        step: Option<i64>,
-        report: &mut SelectorReport,
-    ) -> Result<(), RecordFetchError> {
+    fn chunk(&mut self, t: &Target, c: Interval, report: &mut SelectorReport) -> Fetched {
+        let selector = t.selector;
         if self.use_range {
-            return self.range_chunk(selector, c, step, report);
+            return self.range_chunk(t, c, report);
         }
         let query = format!("{selector}[{}ms]", c.to - c.from + 1);
         let params = [("query", query.clone()), ("time", api_time(c.to))];
@@ -185,7 +187,7 @@ impl<'a> Fetcher<'a> {
                 if kind != "matrix" {
                     if self.options.api == Api::Auto {
                         self.use_range = true;
-                        return self.range_chunk(selector, c, step, report);
+                        return self.range_chunk(t, c, report);
                     }
                     return Err(RecordFetchError::Other(format!(
                         "query {query}: the server answered a {kind}, not the matrix of raw samples (try --api query-range)"
@@ -196,13 +198,13 @@ impl<'a> Fetcher<'a> {
             }
             Err(e) if too_many_samples(&e) && c.to - c.from >= MIN_SPLIT => {
                 for half in chunk::split(c, 2) {
-                    self.chunk(selector, half, step, report)?;
+                    self.chunk(t, half, report)?;
                 }
                 Ok(())
             }
             Err(e) if self.options.api == Api::Auto && refuses_range_vectors(&e) => {
                 self.use_range = true;
-                self.range_chunk(selector, c, step, report)
+                self.range_chunk(t, c, report)
             }
             Err(e) => Err(e.into()),
         }
@@ -220,14 +222,13 @@ impl<'a> Fetcher<'a> {
     /// The fallback: `selector` and `timestamp(selector)` as range queries over `c`, on a
     /// grid ending exactly at `c.to`, in pieces of at most `MAX_POINTS` steps and
     /// `samples_per_request` points, halved while the server finds them too big.
-    fn range_chunk(
-        &mut self,
-        selector: &str,
-        c: Interval,
-        step: Option<i64>,
-        report: &mut SelectorReport,
-    ) -> Result<(), RecordFetchError> {
-        let step = self.options.fallback_step.or(step).unwrap_or(15_000).max(1);
+    fn range_chunk(&mut self, t: &Target, c: Interval, report: &mut SelectorReport) -> Fetched {
+        let step = self
+            .options
+            .fallback_step
+            .or(t.step)
+            .unwrap_or(15_000)
+            .max(1);
         let series = report.estimate.map_or(1, |e| e.series.max(1));
         let by_samples =
             i64::try_from(self.options.chunks.samples_per_request / series).unwrap_or(MAX_POINTS);
@@ -236,7 +237,7 @@ impl<'a> Fetcher<'a> {
         let mut piece_start = start;
         while piece_start <= c.to {
             let piece_end = (piece_start + (points - 1) * step).min(c.to);
-            self.range_piece(selector, piece_start, piece_end, step, c, report)?;
+            self.range_piece(t.selector, (piece_start, piece_end, step), c, report)?;
             piece_start = piece_end + step;
         }
         Ok(())
@@ -246,12 +247,10 @@ impl<'a> Fetcher<'a> {
     fn range_piece(
         &mut self,
         selector: &str,
-        start: i64,
-        end: i64,
-        step: i64,
+        (start, end, step): (i64, i64, i64),
         c: Interval,
         report: &mut SelectorReport,
-    ) -> Result<(), RecordFetchError> {
+    ) -> Fetched {
         let fetched = self.range(selector, start, end, step).and_then(|values| {
             let times = self.range(&format!("timestamp({selector})"), start, end, step)?;
             Ok((values, times))
@@ -266,8 +265,8 @@ impl<'a> Fetcher<'a> {
             }
             Err(RecordFetchError::Fetch(e)) if too_many_samples(&e) && end - start >= step => {
                 let mid = start + (end - start) / step / 2 * step;
-                self.range_piece(selector, start, mid, step, c, report)?;
-                self.range_piece(selector, mid + step, end, step, c, report)
+                self.range_piece(selector, (start, mid, step), c, report)?;
+                self.range_piece(selector, (mid + step, end, step), c, report)
             }
             Err(e) => Err(e),
         }
