@@ -14,6 +14,7 @@ pub mod manifest;
 pub mod model;
 pub mod promql;
 pub mod promqltest;
+pub mod record;
 pub mod replay;
 pub mod report;
 pub mod scenario;

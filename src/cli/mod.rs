@@ -10,6 +10,7 @@ pub mod generate;
 pub mod lint;
 mod output;
 pub mod query;
+pub mod record;
 pub mod rule;
 mod schedule;
 pub mod simulate;
@@ -49,6 +50,8 @@ pub enum Command {
     Lint(lint::LintArgs),
     /// Print a lint rule's documentation, or list every rule with --list.
     Rule(rule::RuleArgs),
+    /// Record from a live Prometheus the raw series a Rollout's or templates' queries read.
+    Record(Box<record::RecordArgs>),
 }
 
 /// How a command that ran to completion ended.
@@ -109,6 +112,7 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
         Command::Gen(args) => generate::run(&args),
         Command::Lint(args) => lint::run(&args),
         Command::Rule(args) => rule::run(&args),
+        Command::Record(args) => record::run(&args),
     }
 }
 
