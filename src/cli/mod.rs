@@ -5,6 +5,7 @@
 //! closed stdout (broken pipe) exits 0. Depends on every library module; nothing depends
 //! on it.
 
+mod backtest;
 mod bench_report;
 pub mod generate;
 pub mod lint;
@@ -14,6 +15,7 @@ pub mod rule;
 mod schedule;
 pub mod simulate;
 pub mod test;
+pub mod tune;
 
 use std::io;
 
@@ -28,7 +30,7 @@ use clap::{Parser, Subcommand};
     long_about = "Replay Prometheus data through Argo Rollouts analysis, offline.\n\n\
         Evaluates PromQL over recorded data files (OpenMetrics, Prometheus text, \
         Prometheus API JSON, CSV, promqltest series notation) without a server.\n\
-        Planned commands: tune, backtest, record."
+        Planned commands: record."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -49,6 +51,10 @@ pub enum Command {
     Lint(lint::LintArgs),
     /// Print a lint rule's documentation, or list every rule with --list.
     Rule(rule::RuleArgs),
+    /// Monte Carlo over a parameter grid: false-rollback and detection rates per candidate.
+    Tune(tune::TuneArgs),
+    /// Slide virtual rollouts across recorded history: how often analysis aborts or pauses.
+    Backtest(backtest::BacktestArgs),
 }
 
 /// How a command that ran to completion ended.
@@ -109,6 +115,8 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
         Command::Gen(args) => generate::run(&args),
         Command::Lint(args) => lint::run(&args),
         Command::Rule(args) => rule::run(&args),
+        Command::Tune(args) => tune::run(&args),
+        Command::Backtest(args) => backtest::run(&args),
     }
 }
 
