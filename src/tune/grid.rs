@@ -114,6 +114,21 @@ pub struct Candidate {
 }
 
 impl Candidate {
+    /// A candidate from `param=value` settings (one value each).
+    pub fn parse(settings: &[&str]) -> Result<Candidate, String> {
+        let settings = settings
+            .iter()
+            .map(|s| {
+                let a = parse_axis(s)?;
+                match <[String; 1]>::try_from(a.values) {
+                    Ok([v]) => Ok((a.param, v)),
+                    Err(_) => Err(format!("{s:?}: one value per setting")),
+                }
+            })
+            .collect::<Result<_, String>>()?;
+        Ok(Candidate { settings })
+    }
+
     /// Stable label: `success-rate.threshold=0.995,success-rate.failureLimit=1`, or
     /// `as-written` for the scenario unchanged.
     pub fn label(&self) -> String {

@@ -217,38 +217,32 @@ pub fn csv(r: &Report) -> String {
         "recommended",
     ];
     w.write_record(header).expect("writing to memory");
-    let num = |v: f64| v.to_string();
     let q = |v: Option<f64>| v.map_or("inf".to_string(), |v| v.to_string());
-    let lo = |v: Option<f64>| v.map_or(String::new(), |v| v.to_string());
+    let rate = |r: &Rate| [r.rate, r.lo, r.hi].map(|v| v.to_string());
     for c in &r.candidates {
         let mut rec = vec![c.index.to_string(), c.label.clone()];
         match &c.healthy {
-            Some(h) => rec.extend([
-                h.n.to_string(),
-                num(h.false_rollback.rate),
-                num(h.false_rollback.lo),
-                num(h.false_rollback.hi),
-                num(h.false_pause.rate),
-                num(h.false_pause.lo),
-                num(h.false_pause.hi),
-                q(h.promote_p50.value),
-                q(h.promote_p95.value),
-            ]),
+            Some(h) => {
+                rec.push(h.n.to_string());
+                rec.extend(rate(&h.false_rollback));
+                rec.extend(rate(&h.false_pause));
+                rec.extend([q(h.promote_p50.value), q(h.promote_p95.value)]);
+            }
             None => rec.extend(std::iter::repeat_n(String::new(), 9)),
         }
         match &c.regressed {
-            Some(g) => rec.extend([
-                g.n.to_string(),
-                num(g.detection.rate),
-                num(g.detection.lo),
-                num(g.detection.hi),
-                q(g.detect_p50.value),
-                lo(g.detect_p50.lo),
-                q(g.detect_p50.hi),
-                q(g.detect_p95.value),
-                num(g.blast_radius_mean),
-                q(g.blast_radius_p95.value),
-            ]),
+            Some(g) => {
+                rec.push(g.n.to_string());
+                rec.extend(rate(&g.detection));
+                rec.extend([
+                    q(g.detect_p50.value),
+                    g.detect_p50.lo.map_or(String::new(), |v| v.to_string()),
+                    q(g.detect_p50.hi),
+                    q(g.detect_p95.value),
+                    g.blast_radius_mean.to_string(),
+                    q(g.blast_radius_p95.value),
+                ]);
+            }
             None => rec.extend(std::iter::repeat_n(String::new(), 10)),
         }
         rec.extend([

@@ -264,11 +264,12 @@ fn pause(v: &str) -> Result<PauseDuration, String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::super::grid::{Candidate, parse_axis};
+pub(super) mod tests {
+    use super::super::grid::Candidate;
     use super::*;
 
-    const TEMPLATES: &str = "\
+    /// A Rollout and a template, shared with `snippet`'s tests.
+    pub(in crate::tune) const TEMPLATES: &str = "\
 apiVersion: argoproj.io/v1alpha1
 kind: Rollout
 metadata: {name: r}
@@ -300,14 +301,7 @@ spec:
 
     fn patched(settings: &[&str]) -> Result<Manifests, String> {
         let m = crate::manifest::load_str(TEMPLATES, "t.yaml").unwrap();
-        let settings = settings
-            .iter()
-            .map(|s| {
-                let a = parse_axis(s).unwrap();
-                (a.param, a.values[0].clone())
-            })
-            .collect();
-        apply(&m, &Candidate { settings })
+        apply(&m, &Candidate::parse(settings).unwrap())
     }
 
     fn metric<'a>(m: &'a Manifests, name: &str) -> &'a Metric {

@@ -17,7 +17,7 @@
 use std::fmt;
 
 use serde::Deserialize;
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 
 use crate::synth::Regression;
 
@@ -85,37 +85,19 @@ impl<'de> Deserialize<'de> for Text {
 }
 
 /// One value or a list of values.
-struct Values(Vec<String>);
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Values {
+    Many(Vec<Text>),
+    One(Text),
+}
 
-impl<'de> Deserialize<'de> for Values {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Values, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Values;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a value or a list of values")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Values, A::Error> {
-                let mut out = Vec::new();
-                while let Some(Text(t)) = seq.next_element()? {
-                    out.push(t);
-                }
-                Ok(Values(out))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Values, E> {
-                Ok(Values(vec![v.to_string()]))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Values, E> {
-                Ok(Values(vec![v.to_string()]))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Values, E> {
-                Ok(Values(vec![v.to_string()]))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Values, E> {
-                Ok(Values(vec![v.to_string()]))
-            }
+impl Values {
+    fn into_vec(self) -> Vec<String> {
+        match self {
+            Values::Many(v) => v.into_iter().map(|t| t.0).collect(),
+            Values::One(t) => vec![t.0],
         }
-        d.deserialize_any(V)
     }
 }
 
@@ -129,8 +111,8 @@ impl<'de> Deserialize<'de> for Grid {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Grid, A::Error> {
                 let mut out = Vec::new();
-                while let Some((k, Values(v))) = map.next_entry::<String, Values>()? {
-                    out.push((k, v));
+                while let Some((k, v)) = map.next_entry::<String, Values>()? {
+                    out.push((k, v.into_vec()));
                 }
                 Ok(Grid(out))
             }

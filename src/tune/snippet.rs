@@ -167,45 +167,13 @@ pub fn scalar(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::grid::{Candidate, parse_axis};
-    use super::super::patch;
+    use super::super::grid::Candidate;
+    use super::super::patch::{self, tests::TEMPLATES};
     use super::*;
 
-    const YAML: &str = "\
-apiVersion: argoproj.io/v1alpha1
-kind: Rollout
-metadata: {name: r}
-spec:
-  strategy:
-    canary:
-      steps:
-        - setWeight: 10
-        - pause: {duration: 5m}
----
-apiVersion: argoproj.io/v1alpha1
-kind: AnalysisTemplate
-metadata: {name: t}
-spec:
-  metrics:
-    - name: sr
-      successCondition: len(result) > 0 && result[0] >= 0.99
-      provider: {prometheus: {query: 'sum(rate(x[1m]))'}}
-    - name: other
-      successCondition: result[0] < 1
-      provider: {prometheus: {query: up}}
-";
-
     fn render_with(settings: &[&str]) -> String {
-        let m = crate::manifest::load_str(YAML, "all.yaml").unwrap();
-        let c = Candidate {
-            settings: settings
-                .iter()
-                .map(|s| {
-                    let a = parse_axis(s).unwrap();
-                    (a.param, a.values[0].clone())
-                })
-                .collect(),
-        };
+        let m = crate::manifest::load_str(TEMPLATES, "all.yaml").unwrap();
+        let c = Candidate::parse(settings).unwrap();
         render(&m, &patch::apply(&m, &c).unwrap())
     }
 
@@ -222,10 +190,10 @@ spec:
             render_with(&["sr.window=5m", "pause[0]=10m"]),
             "# AnalysisTemplate t (all.yaml): changed fields of these metrics\n\
              spec:\n  metrics:\n    - name: sr\n      provider:\n        prometheus:\n          \
-             query: |\n            sum(rate(x[5m]))\n\
+             query: |\n            sum(rate(x{s=~\"[45]..\"}[5m])) / sum(rate(x[5m]))\n\
              ---\n# Rollout r (all.yaml): spec.strategy.canary.steps\n\
              spec:\n  strategy:\n    canary:\n      steps:\n        - setWeight: 10\n        \
-             - pause: {duration: 10m}\n"
+             - pause: {duration: 10m}\n        - setWeight: 50\n        - pause: {duration: 5m}\n"
         );
     }
 
