@@ -61,13 +61,18 @@ fn apply_one(m: &mut Manifests, param: &Param, value: &str) -> Result<(), String
 
 /// Every metric name of every template, for error messages.
 pub fn metric_names(m: &Manifests) -> Vec<String> {
-    let mut names: Vec<String> = m
+    let mut names: Vec<String> = Vec::new();
+    for t in m
         .analysis_templates
         .iter()
         .chain(&m.cluster_analysis_templates)
-        .flat_map(|t| t.spec.metrics.iter().map(|x| x.name.clone()))
-        .collect();
-    names.dedup();
+    {
+        for x in &t.spec.metrics {
+            if !names.contains(&x.name) {
+                names.push(x.name.clone());
+            }
+        }
+    }
     names
 }
 
