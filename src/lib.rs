@@ -3,7 +3,8 @@
 //! Module map (dependencies flow one way): `model` <- `ingest` <- `promql` <- `analysis`
 //! <- `sim` <- `cli`; `manifest` depends only on `model`; `promqltest` runs Prometheus's
 //! conformance scripts against `promql`; `synth` (the seeded synthetic traffic world) builds
-//! on `model`, `ingest` and `promql`. `cli` is the only module that prints.
+//! on `model`, `ingest` and `promql`; `tune` (Monte Carlo sweeps and backtests) builds on
+//! `replay`. `cli` is the only module that prints.
 //! See the README for the command reference and data formats.
 
 pub mod analysis;
@@ -20,3 +21,4 @@ pub mod report;
 pub mod scenario;
 pub mod sim;
 pub mod synth;
+pub mod tune;

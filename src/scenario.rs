@@ -2,7 +2,7 @@
 //! manual actions resolve, and what `rollsim test` expects (DESIGN.md "Scenario file").
 //!
 //! Paths in a scenario are relative to the scenario file. Depends on `model` and
-//! `synth::WorldConfig` (the `world:` block).
+//! `synth::WorldConfig` (the `world:` block) and `tune::section` (the `tune:` block).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use crate::model::{Duration, Timestamp};
 use crate::synth::WorldConfig;
+use crate::tune::section::TuneSection;
 
 /// A scenario as written (`deny_unknown_fields`: a misspelt key is an error, not ignored).
 #[derive(Debug, Clone, Deserialize)]
@@ -36,6 +37,8 @@ pub struct ScenarioFile {
     pub horizon: Option<String>,
     /// Prometheus semantics for the queries: 3 (default) or 2.
     pub promql_compat: Option<u8>,
+    /// What `rollsim tune` sweeps by default (grid, runs, seed, regressions, targets).
+    pub tune: Option<TuneSection>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -87,6 +90,7 @@ pub struct Scenario {
     pub expect: Option<ExpectSection>,
     pub horizon: Option<Duration>,
     pub promql_compat: Option<u8>,
+    pub tune: Option<TuneSection>,
 }
 
 /// A scenario that cannot be used: file, optional line and column, message.
@@ -215,6 +219,7 @@ fn resolve(path: &Path, f: ScenarioFile) -> Result<Scenario, ScenarioError> {
         expect: f.expect,
         horizon: duration("horizon", &f.horizon)?,
         promql_compat: f.promql_compat,
+        tune: f.tune,
     })
 }
 

@@ -5,6 +5,7 @@
 //! closed stdout (broken pipe) exits 0. Depends on every library module; nothing depends
 //! on it.
 
+mod backtest;
 mod bench_report;
 pub mod generate;
 pub mod lint;
@@ -15,6 +16,7 @@ pub mod rule;
 mod schedule;
 pub mod simulate;
 pub mod test;
+pub mod tune;
 
 use std::io;
 
@@ -27,9 +29,11 @@ use clap::{Parser, Subcommand};
     version,
     about = "Replay Prometheus data through Argo Rollouts analysis, offline",
     long_about = "Replay Prometheus data through Argo Rollouts analysis, offline.\n\n\
-        Evaluates PromQL over recorded data files (OpenMetrics, Prometheus text, \
-        Prometheus API JSON, CSV, promqltest series notation) without a server.\n\
-        Planned commands: tune, backtest, record."
+        Simulates rollouts over recorded data or a synthetic world, lints Rollouts and \
+        AnalysisTemplates, tunes thresholds by Monte Carlo and backtests them on history, \
+        records the series a template reads from a live Prometheus, and evaluates PromQL \
+        over data files (OpenMetrics, Prometheus text, Prometheus API JSON, CSV, promqltest \
+        series notation) without a server."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -52,6 +56,10 @@ pub enum Command {
     Rule(rule::RuleArgs),
     /// Record from a live Prometheus the raw series a Rollout's or templates' queries read.
     Record(Box<record::RecordArgs>),
+    /// Monte Carlo over a parameter grid: false-rollback and detection rates per candidate.
+    Tune(tune::TuneArgs),
+    /// Slide virtual rollouts across recorded history: how often analysis aborts or pauses.
+    Backtest(backtest::BacktestArgs),
 }
 
 /// How a command that ran to completion ended.
@@ -113,6 +121,8 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
         Command::Lint(args) => lint::run(&args),
         Command::Rule(args) => rule::run(&args),
         Command::Record(args) => record::run(&args),
+        Command::Tune(args) => tune::run(&args),
+        Command::Backtest(args) => backtest::run(&args),
     }
 }
 

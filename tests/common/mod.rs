@@ -66,3 +66,17 @@ pub fn real_world_repos() -> Option<BTreeMap<String, Vec<PathBuf>>> {
     }
     Some(repos)
 }
+
+/// Runs the `rollsim` binary in the repository root.
+pub fn rollsim(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_rollsim"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the rollsim binary runs")
+}
+
+/// Output bytes as text, for messages and `contains` checks.
+pub fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
