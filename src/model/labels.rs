@@ -61,6 +61,13 @@ impl Labels {
             labels: self.0.to_vec(),
         }
     }
+    /// The labels whose names `keep` accepts (still sorted: no builder, no sort).
+    pub fn filtered(&self, mut keep: impl FnMut(&str) -> bool) -> Labels {
+        if self.0.iter().all(|l| keep(&l.name)) {
+            return self.clone();
+        }
+        Labels(self.0.iter().filter(|l| keep(&l.name)).cloned().collect())
+    }
     pub fn without_metric_name(&self) -> Labels {
         if self.get(METRIC_NAME).is_none() {
             return self.clone();

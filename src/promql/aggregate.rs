@@ -71,14 +71,10 @@ pub fn group_labels(labels: &Labels, modifier: &Option<LabelModifier>) -> Labels
     match modifier {
         None => Labels::empty(),
         Some(LabelModifier::Include(keep)) => {
-            let mut b = labels.builder();
-            b.retain(|n| keep.labels.iter().any(|k| k == n));
-            b.build()
+            labels.filtered(|n| keep.labels.iter().any(|k| k == n))
         }
         Some(LabelModifier::Exclude(drop)) => {
-            let mut b = labels.builder();
-            b.retain(|n| n != METRIC_NAME && !drop.labels.iter().any(|k| k == n));
-            b.build()
+            labels.filtered(|n| n != METRIC_NAME && !drop.labels.iter().any(|k| k == n))
         }
     }
 }

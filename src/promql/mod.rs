@@ -50,9 +50,7 @@ impl Compat {
         if !labels.iter().any(|l| self.is_name_label(&l.name)) {
             return labels.clone();
         }
-        let mut b = labels.builder();
-        b.retain(|n| !self.is_name_label(n));
-        b.build()
+        labels.filtered(|n| !self.is_name_label(n))
     }
 }
 

@@ -173,9 +173,10 @@ pub fn replay_world(
 
 /// `replay_world` for Monte Carlo trials: the world writes only the series the analyses'
 /// queries can select, and stable pods whose series none selects stay idle
-/// (`World::keep_only`). The outcome, the timeline and the canary's numbers (blast
-/// radius, time to detect) are those of `replay_world`; `Impact::requests` counts only
-/// the pods kept. The data is not returned.
+/// (`World::keep_only`), and the world stops at the decision (no `TAIL`). The outcome,
+/// the timeline, the blast radius and the time to detect are those of `replay_world`;
+/// `Impact::requests` counts only the pods kept, and the canary totals end at the
+/// decision. The data is not returned.
 pub fn replay_world_lean(
     input: &ReplayInput,
     config: &WorldConfig,
@@ -235,7 +236,7 @@ fn simulate_world(
     let before = source.world().impact();
     let last = simulation.events.last().map_or(0, |e| e.t);
     let mut end = start + Duration::from_millis(last);
-    if decided {
+    if decided && !lean {
         end = end.max(decision + TAIL);
     }
     source.advance_to(end.min(start + horizon).max(decision));

@@ -170,8 +170,8 @@ pub fn run(
     let rollout = manifests.rollouts.first().ok_or("no Rollout found")?;
     let mut config = config.clone();
     config.seed = seed;
-    let (replay, _) =
-        world::replay_world(input, &config, rollout, manifests).map_err(|e| e.to_string())?;
+    let replay =
+        world::replay_world_lean(input, &config, rollout, manifests).map_err(|e| e.to_string())?;
     let o = &replay.simulation.outcome;
     let analysis_paused = replay.simulation.events.iter().any(|e| {
         matches!(

@@ -34,9 +34,7 @@ fn bucket_groups(ctx: &mut Ctx, input: &[StepSeries]) -> (Vec<Labels>, Vec<Vec<(
             ));
             continue;
         };
-        let mut b = s.labels.builder();
-        b.remove("le");
-        let key = b.build();
+        let key = s.labels.filtered(|n| n != "le");
         let g = *index.entry(key.clone()).or_insert_with(|| {
             keys.push(key);
             members.push(Vec::new());
