@@ -10,6 +10,7 @@ pub mod generate;
 pub mod lint;
 mod output;
 pub mod query;
+pub mod report;
 pub mod rule;
 mod schedule;
 pub mod simulate;
@@ -49,6 +50,8 @@ pub enum Command {
     Lint(lint::LintArgs),
     /// Print a lint rule's documentation, or list every rule with --list.
     Rule(rule::RuleArgs),
+    /// Write a review report of a simulation: HTML with charts, or a Markdown summary.
+    Report(report::ReportArgs),
 }
 
 /// How a command that ran to completion ended.
@@ -109,6 +112,7 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
         Command::Gen(args) => generate::run(&args),
         Command::Lint(args) => lint::run(&args),
         Command::Rule(args) => rule::run(&args),
+        Command::Report(args) => report::run(&args),
     }
 }
 

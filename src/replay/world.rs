@@ -5,6 +5,7 @@
 //! Depends on `synth`, `sim`, `model` and the replay runs (`runs::DataSource`). The outcome
 //! depends on the world's seed only.
 
+use super::prepare::PreparedAnalysis;
 use super::runs::{DataSource, RecordedRuns};
 use super::{Replay, ReplayError, ReplayInput, plan, spec_problems};
 use crate::manifest::{self, Manifests};
@@ -143,6 +144,25 @@ pub fn replay_world(
     rollout: &manifest::Rollout,
     manifests: &Manifests,
 ) -> Result<(Replay, StoreBuilder), ReplayError> {
+    replay_world_traced(input, config, rollout, manifests)
+        .map(|(replay, data, _, _)| (replay, data))
+}
+
+/// The runs created by a world replay (name, analysis index) and the analyses they used.
+type Traced = (
+    Replay,
+    StoreBuilder,
+    Vec<PreparedAnalysis>,
+    Vec<(String, usize)>,
+);
+
+/// [`replay_world`], with the prepared analyses and the runs created.
+pub fn replay_world_traced(
+    input: &ReplayInput,
+    config: &WorldConfig,
+    rollout: &manifest::Rollout,
+    manifests: &Manifests,
+) -> Result<Traced, ReplayError> {
     let mut warnings = Vec::new();
     let mut built = plan::build(rollout, manifests, &input.args);
     warnings.extend(built.arg_warnings());
@@ -176,6 +196,7 @@ pub fn replay_world(
     };
     let horizon = input.horizon.unwrap_or(sim::DEFAULT_HORIZON);
     let simulation = sim::simulate(&built.plan, &mut runs, &policy, Window { start, horizon });
+    let created = runs.created();
     let mut source = runs.into_source();
     let o = &simulation.outcome;
     let decided = matches!(o.result, OutcomeResult::Promoted | OutcomeResult::Aborted);
@@ -201,7 +222,7 @@ pub fn replay_world(
         warnings,
         impact: Some(impact),
     };
-    Ok((replay, source.into_builder()))
+    Ok((replay, source.into_builder(), built.analyses, created))
 }
 
 fn minus(a: UserImpact, b: UserImpact) -> UserImpact {
