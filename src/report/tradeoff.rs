@@ -94,14 +94,22 @@ fn draw<DB: DrawingBackend>(
         })
         .label_style(text(14.0, INK))
         .axis_desc_style(text(15.0, GREY))
-        .light_line_style(RGBColor(242, 242, 242))
+        .light_line_style(WHITE.mix(0.0))
         .bold_line_style(RGBColor(222, 222, 222))
         .draw()?;
     if undetected {
+        // Settings that never caught a regression sit on their own row, above a rule.
+        let rule = (y_top + detected_max) / 2.0;
+        chart.draw_series(DashedLineSeries::new(
+            vec![(0.0, rule), (x_max, rule)],
+            6,
+            4,
+            LIGHT_GREY.stroke_width(1),
+        ))?;
         chart.draw_series(once(Text::new(
             "never detected",
-            (0.0, y_top),
-            text(13.0, GREY).pos(Pos::new(HPos::Left, VPos::Bottom)),
+            (x_max, y_top),
+            text(13.0, GREY).pos(Pos::new(HPos::Right, VPos::Center)),
         )))?;
     }
     let mut frontier: Vec<(f64, f64)> = points

@@ -7,6 +7,7 @@
 //! its own marker shape (circle Successful, cross Failed, triangle Inconclusive, square
 //! Error), so the charts survive grey-scale printing.
 
+mod counters;
 pub mod font;
 mod rollout;
 mod simulation;
