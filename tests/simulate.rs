@@ -159,10 +159,10 @@ fn test_command_passes_bundled_scenarios_and_writes_junit() {
     let o = rollsim(&["test", "scenarios", "--junit", junit.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
     let out = text(&o.stdout);
-    assert!(out.lines().any(|l| l == "7 passed, 0 failed"), "{out}");
+    assert!(out.lines().any(|l| l == "8 passed, 0 failed"), "{out}");
     let xml = std::fs::read_to_string(&junit).unwrap();
     assert!(
-        xml.contains("tests=\"7\"") && xml.contains("failures=\"0\""),
+        xml.contains("tests=\"8\"") && xml.contains("failures=\"0\""),
         "{xml}"
     );
 }
