@@ -3,8 +3,11 @@
 //! expected size and is the same on every run; `simulate --chart` and `rollsim report`
 //! write them and exit as documented.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
+
+use common::rollsim;
 
 use rollsim::cli::simulate::scenario_input;
 use rollsim::replay::{self, Evidence, Replay};
@@ -256,14 +259,6 @@ fn recorded_report_has_no_blast_radius() {
     assert!(html.contains("Failing measurement"));
     assert!(!html.contains("Blast radius") && !md.contains("Blast radius"));
     assert!(md.contains("`[98.39073806078147]` → **Failed**"), "{md}");
-}
-
-fn rollsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rollsim"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("the rollsim binary runs")
 }
 
 fn png_size(path: &Path) -> (u32, u32) {

@@ -135,32 +135,26 @@ pub fn run_with_evidence(input: &ReplayInput) -> Result<(Replay, Evidence), Repl
     let manifests = load_manifests(input)?;
     let mut warnings = Vec::new();
     let rollout = pick_rollout(input, &manifests, &mut warnings)?;
-    let (mut replay, evidence) = match &input.world {
+    let (mut replay, analyses, runs, store) = match &input.world {
         Some(config) => {
             let (replay, data, analyses, runs) =
                 world::replay_world_traced(input, config, rollout, &manifests)?;
             let store = data
                 .finish()
                 .map_err(|e| ReplayError::Input(format!("world data: {e}")))?;
-            let evidence = Evidence {
-                analyses,
-                runs,
-                store,
-                compat: input.compat,
-            };
-            (replay, evidence)
+            (replay, analyses, runs, store)
         }
         None => {
             let store = ingest::load_files(&input.data)?;
             let (replay, analyses, runs) = replay_traced(input, rollout, &manifests, &store);
-            let evidence = Evidence {
-                analyses,
-                runs,
-                store,
-                compat: input.compat,
-            };
-            (replay, evidence)
+            (replay, analyses, runs, store)
         }
+    };
+    let evidence = Evidence {
+        analyses,
+        runs,
+        store,
+        compat: input.compat,
     };
     warnings.append(&mut replay.warnings);
     replay.warnings = warnings;

@@ -13,6 +13,7 @@ use super::render::svg::escape;
 use super::timeline;
 use crate::manifest::{self, Provider};
 use crate::model::Duration;
+use crate::replay::expect::result_name;
 use crate::replay::{Evidence, Replay};
 use crate::sim::OutcomeResult;
 
@@ -81,13 +82,12 @@ pub fn render(r: &Review) -> String {
     out
 }
 
-pub fn result_name(r: OutcomeResult) -> &'static str {
-    match r {
-        OutcomeResult::Promoted => "promoted",
-        OutcomeResult::Aborted => "aborted",
-        OutcomeResult::Paused => "paused",
-        OutcomeResult::Invalid => "invalid",
-    }
+/// `name=value` pairs as code, joined by `sep`.
+fn args_html(args: &[(String, String)], sep: &str) -> String {
+    args.iter()
+        .map(|(k, v)| format!("<code>{}={}</code>", escape(k), escape(v)))
+        .collect::<Vec<_>>()
+        .join(sep)
 }
 
 fn row(out: &mut String, name: &str, html: &str) {
@@ -214,12 +214,7 @@ fn inputs(out: &mut String, r: &Review) {
     }
     row(out, "Start", &r.replay.start.to_string());
     if !s.args.is_empty() {
-        let list: Vec<String> = s
-            .args
-            .iter()
-            .map(|(k, v)| format!("<code>{}={}</code>", escape(k), escape(v)))
-            .collect();
-        row(out, "Arguments given", &list.join("<br>"));
+        row(out, "Arguments given", &args_html(&s.args, "<br>"));
     }
     row(out, "PromQL semantics", &escape(&s.compat));
     out.push_str("</table>\n");
@@ -234,12 +229,11 @@ fn inputs(out: &mut String, r: &Review) {
             escape(&a.name)
         );
         if !a.args.is_empty() {
-            let list: Vec<String> = a
-                .args
-                .iter()
-                .map(|(k, v)| format!("<code>{}={}</code>", escape(k), escape(v)))
-                .collect();
-            let _ = writeln!(out, "<p>Arguments resolved: {}</p>", list.join(", "));
+            let _ = writeln!(
+                out,
+                "<p>Arguments resolved: {}</p>",
+                args_html(&a.args, ", ")
+            );
         }
         if let Some(e) = &a.run_error {
             let _ = writeln!(out, "<p class=\"Error\">{}</p>", escape(e));

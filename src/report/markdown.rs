@@ -6,8 +6,9 @@
 
 use std::fmt::Write as _;
 
-use super::html::{Review, result_name};
+use super::html::Review;
 use crate::model::Duration;
+use crate::replay::expect::result_name;
 use crate::sim::OutcomeResult;
 
 /// Where the summary links to, as paths relative to the Markdown file.

@@ -66,3 +66,12 @@ pub fn real_world_repos() -> Option<BTreeMap<String, Vec<PathBuf>>> {
     }
     Some(repos)
 }
+
+/// Runs the rollsim binary in the repository root.
+pub fn rollsim(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_rollsim"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the rollsim binary runs")
+}

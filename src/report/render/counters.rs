@@ -6,7 +6,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::palette::*;
-use super::simulation::{LEFT, colour_dark, plot, x_tick};
+use super::simulation::{LEFT, colour_dark, mesh, plot};
 use super::svg::Tags;
 use super::{Drawn, text};
 use crate::analysis::MetricCounters;
@@ -54,19 +54,13 @@ pub(super) fn draw_counters<DB: DrawingBackend>(
         (LEFT as i32 + 8, 2),
         text(14.0, GREY),
     ))?;
-    let fx = |m: &f64| x_tick(chart, *m);
     let fy = |v: &f64| format!("{v:.0}");
-    plot.configure_mesh()
-        .x_labels(12)
-        .y_labels((top as usize + 1).min(6))
-        .x_label_formatter(&fx)
-        .y_label_formatter(&fy)
-        .y_desc("count")
-        .label_style(text(12.0, INK))
-        .axis_desc_style(text(13.0, GREY))
-        .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(RGBColor(235, 235, 235))
-        .draw()?;
+    mesh(
+        &mut plot,
+        chart,
+        ("count", (top as usize + 1).min(6), &fy),
+        None,
+    )?;
     // A completed run keeps its final counters.
     let stop = chart.end / 60.0;
     for (i, (name, colour, limit, verb, get)) in lanes.iter().enumerate() {

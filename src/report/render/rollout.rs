@@ -9,7 +9,7 @@ use plotters::prelude::*;
 
 use super::palette::*;
 use super::simulation::{
-    FOOTER_LINE, LEFT, colour_dark, marker_style, plot, plus, verticals, when, x_tick,
+    FOOTER_LINE, LEFT, colour_dark, marker_style, mesh, plot, plus, verticals, when,
 };
 use super::svg::Tags;
 use super::{Drawn, fit, text};
@@ -30,7 +30,6 @@ pub(super) fn draw_weight<DB: DrawingBackend>(
         text(17.0, INK),
     ))?;
     let mut plot = plot(area, chart, (0.0, 128.0), 30, 46)?;
-    let fx = |m: &f64| x_tick(chart, *m);
     let fy = |v: &f64| {
         if *v <= 100.0 {
             format!("{v:.0}%")
@@ -42,18 +41,7 @@ pub(super) fn draw_weight<DB: DrawingBackend>(
         Clock::WallClock => "minutes from the rollout start · wall clock (UTC)",
         Clock::MinutesOnly => "minutes from the rollout start",
     };
-    plot.configure_mesh()
-        .x_labels(12)
-        .y_labels(6)
-        .x_label_formatter(&fx)
-        .y_label_formatter(&fy)
-        .x_desc(x_desc)
-        .y_desc("weight")
-        .label_style(text(13.0, INK))
-        .axis_desc_style(text(14.0, GREY))
-        .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(RGBColor(232, 232, 232))
-        .draw()?;
+    mesh(&mut plot, chart, ("weight", 6, &fy), Some(x_desc))?;
     for pause in &chart.pauses {
         let (colour, what) = if pause.indefinite {
             (ORANGE, "paused, waiting for an operator")

@@ -178,6 +178,31 @@ fn draw_header<DB: DrawingBackend>(
     Ok(())
 }
 
+/// The axes and grid every panel shares: time ticks (minutes, and the wall clock for
+/// recorded data), `(description, tick count, formatter)` for values, a light grid.
+pub(super) fn mesh<DB: DrawingBackend>(
+    plot: &mut Plot<DB>,
+    chart: &SimulationChart,
+    (y_desc, y_labels, fy): (&str, usize, &dyn Fn(&f64) -> String),
+    x_desc: Option<&str>,
+) -> Drawn<DB> {
+    let fx = |m: &f64| x_tick(chart, *m);
+    let mut mesh = plot.configure_mesh();
+    mesh.x_labels(12)
+        .y_labels(y_labels)
+        .x_label_formatter(&fx)
+        .y_label_formatter(fy)
+        .y_desc(y_desc)
+        .label_style(text(13.0, INK))
+        .axis_desc_style(text(13.0, GREY))
+        .light_line_style(WHITE.mix(0.0))
+        .bold_line_style(RGBColor(228, 228, 228));
+    if let Some(d) = x_desc {
+        mesh.x_desc(d);
+    }
+    mesh.draw()
+}
+
 /// A measurement marker at backend pixel `at`, by phase: shape and colour.
 fn phase_marker<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -304,18 +329,7 @@ fn draw_metric<DB: DrawingBackend>(
     let mut plot = plot(area, chart, (lo, hi), 72, 26)?;
     let digits = decimals(hi - lo);
     let fy = |v: &f64| format!("{v:.digits$}");
-    let fx = |m: &f64| x_tick(chart, *m);
-    plot.configure_mesh()
-        .x_labels(12)
-        .y_labels(6)
-        .x_label_formatter(&fx)
-        .y_label_formatter(&fy)
-        .y_desc(p.unit.axis_label())
-        .label_style(text(13.0, INK))
-        .axis_desc_style(text(13.0, GREY))
-        .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(RGBColor(225, 225, 225))
-        .draw()?;
+    mesh(&mut plot, chart, (p.unit.axis_label(), 6, &fy), None)?;
     let end = chart.end / 60.0;
     // Before the run and after it: not measured.
     let mut idle = vec![(0.0, p.created / 60.0)];

@@ -137,6 +137,24 @@ impl TaggedSvg {
     }
 }
 
+impl TaggedSvg {
+    /// `<TAG ... points="..."/>`, `tag_and_paint` being the tag name and its paint
+    /// attributes .
+    fn poly(
+        &mut self,
+        c: BackendColor,
+        tag_and_paint: &str,
+        path: impl IntoIterator<Item = BackendCoord>,
+    ) {
+        if c.alpha == 0.0 {
+            return;
+        }
+        let pts = points(path);
+        let mut o = self.element();
+        let _ = writeln!(o, r#"<{tag_and_paint} points="{pts}"/>"#);
+    }
+}
+
 /// XML-escapes text and attribute values.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -153,9 +171,10 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-fn color(c: BackendColor) -> String {
+/// `ATTR="#RRGGBB"`, with `opacity` when the colour is translucent.
+fn paint(attr: &str, c: BackendColor) -> String {
     let (r, g, b) = c.rgb;
-    let mut s = format!(r##"#{r:02X}{g:02X}{b:02X}""##);
+    let mut s = format!(r##"{attr}="#{r:02X}{g:02X}{b:02X}""##);
     if c.alpha < 1.0 {
         let _ = write!(s, r#" opacity="{:.3}""#, c.alpha);
     }
@@ -206,8 +225,8 @@ impl DrawingBackend for TaggedSvg {
         let mut o = self.element();
         let _ = writeln!(
             o,
-            r#"<rect x="{x}" y="{y}" width="1" height="1" fill="{}/>"#,
-            color(c)
+            r#"<rect x="{x}" y="{y}" width="1" height="1" {}/>"#,
+            paint("fill", c)
         );
         Ok(())
     }
@@ -224,13 +243,13 @@ impl DrawingBackend for TaggedSvg {
         let mut o = self.element();
         let _ = writeln!(
             o,
-            r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke-width="{}" stroke="{}/>"#,
+            r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke-width="{}" {}/>"#,
             from.0,
             from.1,
             to.0,
             to.1,
             style.stroke_width(),
-            color(style.color())
+            paint("stroke", style.color())
         );
         Ok(())
     }
@@ -245,15 +264,15 @@ impl DrawingBackend for TaggedSvg {
         if style.color().alpha == 0.0 {
             return Ok(());
         }
-        let paint = if fill {
-            format!(r#"stroke="none" fill="{}"#, color(style.color()))
+        let attrs = if fill {
+            format!(r#"stroke="none" {}"#, paint("fill", style.color()))
         } else {
-            format!(r#"fill="none" stroke="{}"#, color(style.color()))
+            format!(r#"fill="none" {}"#, paint("stroke", style.color()))
         };
         let mut o = self.element();
         let _ = writeln!(
             o,
-            r#"<rect x="{}" y="{}" width="{}" height="{}" {paint}/>"#,
+            r#"<rect x="{}" y="{}" width="{}" height="{}" {attrs}/>"#,
             ul.0,
             ul.1,
             br.0 - ul.0,
@@ -267,17 +286,12 @@ impl DrawingBackend for TaggedSvg {
         path: I,
         style: &S,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        if style.color().alpha == 0.0 {
-            return Ok(());
-        }
-        let pts = points(path);
-        let mut o = self.element();
-        let _ = writeln!(
-            o,
-            r#"<polyline fill="none" stroke-width="{}" stroke="{} points="{pts}"/>"#,
+        let attrs = format!(
+            r#"polyline fill="none" stroke-width="{}" {}"#,
             style.stroke_width(),
-            color(style.color())
+            paint("stroke", style.color())
         );
+        self.poly(style.color(), &attrs, path);
         Ok(())
     }
 
@@ -286,16 +300,8 @@ impl DrawingBackend for TaggedSvg {
         path: I,
         style: &S,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        if style.color().alpha == 0.0 {
-            return Ok(());
-        }
-        let pts = points(path);
-        let mut o = self.element();
-        let _ = writeln!(
-            o,
-            r#"<polygon fill="{} points="{pts}"/>"#,
-            color(style.color())
-        );
+        let attrs = format!("polygon {}", paint("fill", style.color()));
+        self.poly(style.color(), &attrs, path);
         Ok(())
     }
 
@@ -309,17 +315,17 @@ impl DrawingBackend for TaggedSvg {
         if style.color().alpha == 0.0 {
             return Ok(());
         }
-        let paint = if fill {
-            format!(r#"stroke="none" fill="{}"#, color(style.color()))
+        let attrs = if fill {
+            format!(r#"stroke="none" {}"#, paint("fill", style.color()))
         } else {
             format!(
-                r#"fill="none" stroke-width="{}" stroke="{}"#,
+                r#"fill="none" stroke-width="{}" {}"#,
                 style.stroke_width(),
-                color(style.color())
+                paint("stroke", style.color())
             )
         };
         let mut o = self.element();
-        let _ = writeln!(o, r#"<circle cx="{x}" cy="{y}" r="{radius}" {paint}/>"#);
+        let _ = writeln!(o, r#"<circle cx="{x}" cy="{y}" r="{radius}" {attrs}/>"#);
         Ok(())
     }
 
@@ -358,11 +364,11 @@ impl DrawingBackend for TaggedSvg {
             let _ = write!(extra, r#" transform="rotate({deg}, {x}, {y})""#);
         }
         let size = style.size() / 1.24;
-        let fill = color(style.color());
+        let fill = paint("fill", style.color());
         let mut o = self.element();
         let _ = writeln!(
             o,
-            r#"<text x="{x}" y="{y}" dy="{dy}" text-anchor="{anchor}" font-size="{size:.1}"{extra} fill="{fill}>{}</text>"#,
+            r#"<text x="{x}" y="{y}" dy="{dy}" text-anchor="{anchor}" font-size="{size:.1}"{extra} {fill}>{}</text>"#,
             escape(text)
         );
         Ok(())
