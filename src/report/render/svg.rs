@@ -181,6 +181,19 @@ fn paint(attr: &str, c: BackendColor) -> String {
     s
 }
 
+/// A shape's paint: filled, or outlined at the style's width.
+fn shape_paint<S: BackendStyle>(style: &S, fill: bool) -> String {
+    if fill {
+        format!(r#"stroke="none" {}"#, paint("fill", style.color()))
+    } else {
+        format!(
+            r#"fill="none" stroke-width="{}" {}"#,
+            style.stroke_width(),
+            paint("stroke", style.color())
+        )
+    }
+}
+
 fn points(path: impl IntoIterator<Item = BackendCoord>) -> String {
     let mut s = String::new();
     for (x, y) in path {
@@ -264,11 +277,7 @@ impl DrawingBackend for TaggedSvg {
         if style.color().alpha == 0.0 {
             return Ok(());
         }
-        let attrs = if fill {
-            format!(r#"stroke="none" {}"#, paint("fill", style.color()))
-        } else {
-            format!(r#"fill="none" {}"#, paint("stroke", style.color()))
-        };
+        let attrs = shape_paint(style, fill);
         let mut o = self.element();
         let _ = writeln!(
             o,
@@ -315,15 +324,7 @@ impl DrawingBackend for TaggedSvg {
         if style.color().alpha == 0.0 {
             return Ok(());
         }
-        let attrs = if fill {
-            format!(r#"stroke="none" {}"#, paint("fill", style.color()))
-        } else {
-            format!(
-                r#"fill="none" stroke-width="{}" {}"#,
-                style.stroke_width(),
-                paint("stroke", style.color())
-            )
-        };
+        let attrs = shape_paint(style, fill);
         let mut o = self.element();
         let _ = writeln!(o, r#"<circle cx="{x}" cy="{y}" r="{radius}" {attrs}/>"#);
         Ok(())
