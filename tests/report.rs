@@ -377,3 +377,37 @@ fn report_writes_a_folder_a_file_or_a_summary() {
     ]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn operator_waits_are_marked_with_their_reason() {
+    // The canonical canary with indefinite pauses, promoted 4 minutes into each.
+    let dir = tempfile::tempdir().unwrap();
+    let rollout = std::fs::read_to_string(root().join("fixtures/canonical/rollout.yaml"))
+        .unwrap()
+        .replace("- pause: {duration: 5m}", "- pause: {}");
+    std::fs::write(dir.path().join("rollout.yaml"), rollout).unwrap();
+    let scenario = dir.path().join("s.yaml");
+    let fixtures = root().join("fixtures/canonical");
+    std::fs::write(
+        &scenario,
+        format!(
+            "rollout: rollout.yaml\ntemplates: [{}]\ndata: {{files: [{}], start: 2024-01-01T00:10:00Z}}\noperator: {{promote_after: 4m}}\n",
+            fixtures.join("template.yaml").display(),
+            fixtures.join("healthy.om").display()
+        ),
+    )
+    .unwrap();
+    let s = rollsim::scenario::load(&scenario).unwrap();
+    let (replay, evidence) = replay::run_with_evidence(&scenario_input(&s, &[]).unwrap()).unwrap();
+    let chart = chart::build(&replay, &evidence);
+    let svg = render::simulation_svg(&chart).unwrap();
+    let waits = groups(&svg, "marker")
+        .into_iter()
+        .filter(|g| g.contains("data-kind=\"waiting\""))
+        .collect::<Vec<_>>();
+    assert_eq!(waits.len(), 3, "{svg}");
+    assert!(waits[0].contains("paused, waiting at +0:00 (00:10:00): CanaryPauseStep"));
+    assert_eq!(svg.matches("data-kind=\"resumed\"").count(), 3);
+    assert_eq!(svg.matches("data-kind=\"promote\"").count(), 1);
+    assert_eq!(groups(&svg, "pause").len(), 3);
+}

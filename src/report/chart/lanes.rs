@@ -184,6 +184,11 @@ pub fn markers(events: &[TimelineEvent]) -> Vec<Marker> {
             Event::RolloutPromoted { reason } => (MarkerKind::Promote, reason.clone()),
             Event::RolloutPaused {
                 reason, message, ..
+            } if message.is_empty() || message == reason.as_str() => {
+                (MarkerKind::Waiting, reason.as_str().to_string())
+            }
+            Event::RolloutPaused {
+                reason, message, ..
             } => (
                 MarkerKind::Waiting,
                 format!("{}: {message}", reason.as_str()),

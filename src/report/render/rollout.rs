@@ -43,6 +43,8 @@ pub(super) fn draw_weight<DB: DrawingBackend>(
     };
     mesh(&mut plot, chart, ("weight", 6, &fy), Some(x_desc))?;
     for pause in &chart.pauses {
+        // The step ribbon names the pause; its reason is in the title (and the footer when
+        // it waits for an operator).
         let (colour, what) = if pause.indefinite {
             (ORANGE, "paused, waiting for an operator")
         } else {
@@ -59,13 +61,6 @@ pub(super) fn draw_weight<DB: DrawingBackend>(
             [(pause.from / 60.0, 0.0), (pause.to / 60.0, 100.0)],
             colour.mix(0.22).filled(),
         )))?;
-        let a = plot.backend_coord(&(pause.from / 60.0, 94.0));
-        let b = plot.backend_coord(&(pause.to / 60.0, 94.0));
-        let room = ((b.0 - a.0 - 10) / 7).max(0) as usize;
-        if room >= 6 {
-            let label = fit(&format!("{what} ({})", pause.reason), room);
-            root.draw(&Text::new(label, (a.0 + 6, a.1), text(13.0, GREY)))?;
-        }
         tags.end();
     }
     verticals(&mut plot, chart, (0.0, 100.0))?;
@@ -143,13 +138,13 @@ fn marker_labels<DB: DrawingBackend>(
     for m in &chart.markers {
         let at = plot.backend_coord(&(m.t / 60.0, 100.0));
         let label = format!("{} {}", m.kind.label(), plus(m.t));
-        let width = 8 * label.chars().count() as i32;
+        let style = text(14.0, colour_dark(marker_style(m.kind).0));
+        let width = root.estimate_text_size(&label, &style)?.0 as i32 + 4;
         let (x0, x1) = (at.0 + 5, at.0 + 5 + width);
         let row = (0..)
             .find(|r| !taken.iter().any(|(tr, a, b)| tr == r && x0 < *b && *a < x1))
             .unwrap_or(0);
         taken.push((row, x0, x1));
-        let (colour, _) = marker_style(m.kind);
         let kind = format!("{:?}", m.kind).to_lowercase();
         let title = format!("{} at {}: {}", m.kind.label(), when(chart, m.t), m.reason);
         tags.begin("marker", &[("kind", &kind)], &title);
@@ -158,7 +153,7 @@ fn marker_labels<DB: DrawingBackend>(
             [(x0 - 2, pos.1), (x1, pos.1 + 17)],
             WHITE.mix(0.85).filled(),
         ))?;
-        root.draw(&Text::new(label, pos, text(14.0, colour_dark(colour))))?;
+        root.draw(&Text::new(label, pos, style))?;
         tags.end();
     }
     Ok(())

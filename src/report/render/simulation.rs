@@ -178,12 +178,15 @@ fn draw_header<DB: DrawingBackend>(
     Ok(())
 }
 
+/// A value axis: its description, how many ticks, how a tick reads.
+pub(super) type ValueAxis<'a> = (&'a str, usize, &'a dyn Fn(&f64) -> String);
+
 /// The axes and grid every panel shares: time ticks (minutes, and the wall clock for
 /// recorded data), `(description, tick count, formatter)` for values, a light grid.
 pub(super) fn mesh<DB: DrawingBackend>(
     plot: &mut Plot<DB>,
     chart: &SimulationChart,
-    (y_desc, y_labels, fy): (&str, usize, &dyn Fn(&f64) -> String),
+    (y_desc, y_labels, fy): ValueAxis,
     x_desc: Option<&str>,
 ) -> Drawn<DB> {
     let fx = |m: &f64| x_tick(chart, *m);
