@@ -353,6 +353,22 @@ fn report_writes_a_folder_a_file_or_a_summary() {
     let html = std::fs::read_to_string(&single).unwrap();
     assert!(html.contains("<section id=\"charts\">") && html.contains("class=\"measurement\""));
 
+    // A summary alone brings its chart along.
+    let alone = dir.path().join("alone.md");
+    let o = rollsim(&[
+        "report",
+        "scenarios/canonical-incident.yaml",
+        "--markdown",
+        alone.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        std::fs::read_to_string(&alone)
+            .unwrap()
+            .contains("](alone.png)")
+    );
+    assert_eq!(png_size(&dir.path().join("alone.png")).0, 1280);
+
     // Usage errors: nothing to write, an output that is neither a folder nor .html, bad input.
     assert_eq!(
         rollsim(&["report", "scenarios/canonical-incident.yaml"])

@@ -29,7 +29,8 @@ pub struct ReportArgs {
     )]
     pub out: Option<PathBuf>,
 
-    /// The pull-request summary (Markdown), linking to the charts and report written by --out
+    /// The pull-request summary (Markdown), embedding the chart and linking the report written
+    /// by --out (alone, it also writes the chart as FILE.png beside it)
     #[arg(long, value_name = "FILE.md")]
     pub markdown: Option<PathBuf>,
 }
@@ -111,6 +112,13 @@ pub fn run(args: &ReportArgs) -> Result<Exit, CliError> {
     }
     if let Some(md) = &args.markdown {
         create_parent(md)?;
+        if out.is_none() {
+            // A summary on its own still shows the chart: FILE.png beside FILE.md.
+            let png = md.with_extension("png");
+            render::write_simulation(&chart, &png).map_err(|e| CliError::Input(e.to_string()))?;
+            images.push(png.clone());
+            written.push(png);
+        }
         let base = md.parent().unwrap_or(Path::new(""));
         links.images = images.iter().map(|p| relative(base, p)).collect();
         links.report = report.as_deref().map(|p| relative(base, p));
