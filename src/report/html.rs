@@ -266,16 +266,19 @@ fn metric_table(out: &mut String, m: &manifest::Metric) {
     row(out, "successCondition", &code(&m.success_condition));
     row(out, "failureCondition", &code(&m.failure_condition));
     let int = |v: &Option<manifest::IntOrString>, default: &str| {
-        v.as_ref()
-            .map_or(format!("{default} (default)"), |i| match i {
-                manifest::IntOrString::Int(n) => n.to_string(),
-                manifest::IntOrString::Str(s) => escape(s),
-            })
+        let unset = match default {
+            "" => "unset".to_string(),
+            d => format!("{d} (default)"),
+        };
+        v.as_ref().map_or(unset, |i| match i {
+            manifest::IntOrString::Int(n) => n.to_string(),
+            manifest::IntOrString::Str(s) => escape(s),
+        })
     };
     let text = |v: &Option<String>| v.as_deref().map_or("—".to_string(), escape);
     row(out, "interval", &text(&m.interval));
     row(out, "initialDelay", &text(&m.initial_delay));
-    row(out, "count", &int(&m.count, "unset"));
+    row(out, "count", &int(&m.count, ""));
     row(out, "failureLimit", &int(&m.failure_limit, "0"));
     row(out, "inconclusiveLimit", &int(&m.inconclusive_limit, "0"));
     row(
