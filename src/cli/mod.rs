@@ -12,6 +12,7 @@ pub mod lint;
 mod output;
 pub mod query;
 pub mod record;
+pub mod report;
 pub mod rule;
 mod schedule;
 pub mod simulate;
@@ -60,6 +61,8 @@ pub enum Command {
     Tune(tune::TuneArgs),
     /// Slide virtual rollouts across recorded history: how often analysis aborts or pauses.
     Backtest(backtest::BacktestArgs),
+    /// Write a review report of a simulation: HTML with charts, or a Markdown summary.
+    Report(report::ReportArgs),
 }
 
 /// How a command that ran to completion ended.
@@ -123,6 +126,7 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
         Command::Record(args) => record::run(&args),
         Command::Tune(args) => tune::run(&args),
         Command::Backtest(args) => backtest::run(&args),
+        Command::Report(args) => report::run(&args),
     }
 }
 

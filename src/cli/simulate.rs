@@ -12,8 +12,8 @@ use clap::{Args, ValueEnum};
 use super::{CliError, Exit};
 use crate::model::{Duration, Timestamp};
 use crate::promql::Compat;
-use crate::replay::{self, Replay, ReplayError, ReplayInput};
-use crate::report::{simulation_json, timeline};
+use crate::replay::{self, Evidence, Replay, ReplayError, ReplayInput};
+use crate::report::{chart, render, simulation_json, timeline};
 use crate::scenario::{self, Scenario};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -24,6 +24,20 @@ pub enum SimFormat {
 
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
+    #[command(flatten)]
+    pub replay: ReplayArgs,
+
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: SimFormat,
+
+    /// Also draw the simulation chart: FILE.svg or FILE.png
+    #[arg(long, value_name = "FILE")]
+    pub chart: Option<PathBuf>,
+}
+
+/// What to replay: a scenario, or a Rollout, templates and data; shared with `rollsim report`.
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
     /// Scenario file (rollout, templates, args, data, operator, expect)
     #[arg(value_name = "SCENARIO", required_unless_present = "rollout")]
     pub scenario: Option<PathBuf>,
@@ -67,14 +81,20 @@ pub struct SimulateArgs {
     /// Seed of the scenario's synthetic world (overrides `world.seed`)
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
-
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: SimFormat,
 }
 
 pub fn run(args: &SimulateArgs) -> Result<Exit, CliError> {
-    let input = input(args)?;
-    let replay = replay_or_error(&input)?;
+    let input = input(&args.replay)?;
+    let replay = match &args.chart {
+        None => replay_or_error(&input)?,
+        Some(path) => {
+            render::Format::of(path).map_err(|e| CliError::Usage(format!("--chart {e}")))?;
+            let (replay, evidence) = evidence_or_error(&input)?;
+            let chart = chart::build(&replay, &evidence);
+            render::write_simulation(&chart, path).map_err(|e| CliError::Input(e.to_string()))?;
+            replay
+        }
+    };
     let text = match args.format {
         SimFormat::Text => timeline::render(&replay),
         SimFormat::Json => simulation_json::render(&replay) + "\n",
@@ -84,10 +104,19 @@ pub fn run(args: &SimulateArgs) -> Result<Exit, CliError> {
 }
 
 pub fn replay_or_error(input: &ReplayInput) -> Result<Replay, CliError> {
-    replay::run(input).map_err(|e| match e {
+    replay::run(input).map_err(replay_error)
+}
+
+/// The replay and what its analyses read (for charts and reports).
+pub fn evidence_or_error(input: &ReplayInput) -> Result<(Replay, Evidence), CliError> {
+    replay::run_with_evidence(input).map_err(replay_error)
+}
+
+fn replay_error(e: ReplayError) -> CliError {
+    match e {
         ReplayError::Data(d) => CliError::Load(d),
         other => CliError::Input(other.to_string()),
-    })
+    }
 }
 
 /// The replay a scenario describes, with command-line overrides applied.
@@ -112,7 +141,8 @@ pub fn scenario_input(
     })
 }
 
-fn input(a: &SimulateArgs) -> Result<ReplayInput, CliError> {
+/// The replay the flags describe.
+pub fn input(a: &ReplayArgs) -> Result<ReplayInput, CliError> {
     let overrides = parse_args(&a.args)?;
     let mut input = match &a.scenario {
         Some(path) => {

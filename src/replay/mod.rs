@@ -50,6 +50,18 @@ pub struct Replay {
     pub impact: Option<world::Impact>,
 }
 
+/// What a replay's analyses read, for charts and reports (`report::chart`): the prepared
+/// analyses (arguments resolved), which run used which, and the data the queries ran on.
+#[derive(Debug)]
+pub struct Evidence {
+    pub analyses: Vec<prepare::PreparedAnalysis>,
+    /// Each AnalysisRun created, in creation order: its name and its index in `analyses`.
+    pub runs: Vec<(String, usize)>,
+    /// The recording, or every sample the world wrote (warm-up to the end of the timeline).
+    pub store: crate::model::Store,
+    pub compat: Compat,
+}
+
 /// Input that could never be applied: exit code 2 (SEMANTICS.md §11.3).
 #[derive(Debug, thiserror::Error)]
 pub enum ReplayError {
@@ -118,6 +130,37 @@ fn pick_rollout<'m>(
     }
 }
 
+/// Like [`run`], and hands back what the analyses read (for charts and reports).
+pub fn run_with_evidence(input: &ReplayInput) -> Result<(Replay, Evidence), ReplayError> {
+    let manifests = load_manifests(input)?;
+    let mut warnings = Vec::new();
+    let rollout = pick_rollout(input, &manifests, &mut warnings)?;
+    let (mut replay, analyses, runs, store) = match &input.world {
+        Some(config) => {
+            let (replay, data, analyses, runs) =
+                world::replay_world_traced(input, config, rollout, &manifests)?;
+            let store = data
+                .finish()
+                .map_err(|e| ReplayError::Input(format!("world data: {e}")))?;
+            (replay, analyses, runs, store)
+        }
+        None => {
+            let store = ingest::load_files(&input.data)?;
+            let (replay, analyses, runs) = replay_traced(input, rollout, &manifests, &store);
+            (replay, analyses, runs, store)
+        }
+    };
+    let evidence = Evidence {
+        analyses,
+        runs,
+        store,
+        compat: input.compat,
+    };
+    warnings.append(&mut replay.warnings);
+    replay.warnings = warnings;
+    Ok((replay, evidence))
+}
+
 /// Simulates with manifests and data already loaded (`rollsim tune` reuses the store).
 pub fn replay_loaded(
     input: &ReplayInput,
@@ -139,6 +182,16 @@ pub fn replay_rollout(
     manifests: &Manifests,
     store: &crate::model::Store,
 ) -> Replay {
+    replay_traced(input, rollout, manifests, store).0
+}
+
+/// [`replay_rollout`], with the prepared analyses and the runs created (name, analysis index).
+fn replay_traced(
+    input: &ReplayInput,
+    rollout: &manifest::Rollout,
+    manifests: &Manifests,
+    store: &crate::model::Store,
+) -> (Replay, Vec<prepare::PreparedAnalysis>, Vec<(String, usize)>) {
     let mut warnings = Vec::new();
     let built = plan::build(rollout, manifests, &input.args);
     warnings.extend(built.arg_warnings());
@@ -162,14 +215,16 @@ pub fn replay_rollout(
             horizon,
         },
     );
+    let created = runs.created();
     warnings.extend(spec_problems(&simulation));
-    Replay {
+    let replay = Replay {
         rollout: rollout.name.clone(),
         start: input.start,
         simulation,
         warnings,
         impact: None,
-    }
+    };
+    (replay, built.analyses, created)
 }
 
 /// Spec problems the API server accepts but the controller rejects at run time, which the

@@ -57,6 +57,14 @@ impl<'a, S: DataSource> RecordedRuns<'a, S> {
         self.source
     }
 
+    /// Every run created so far, in creation order: its name and the index of its analysis.
+    pub fn created(&self) -> Vec<(String, usize)> {
+        self.runs
+            .iter()
+            .map(|a| (a.run.name().to_string(), a.analysis))
+            .collect()
+    }
+
     fn events(
         &self,
         id: usize,

@@ -5,6 +5,7 @@
 //! Depends on `synth`, `sim`, `model` and the replay runs (`runs::DataSource`). The outcome
 //! depends on the world's seed only.
 
+use super::prepare::PreparedAnalysis;
 use super::runs::{DataSource, RecordedRuns};
 use super::{Replay, ReplayError, ReplayInput, plan, spec_problems};
 use crate::manifest::{self, Manifests};
@@ -168,6 +169,25 @@ pub fn replay_world(
     rollout: &manifest::Rollout,
     manifests: &Manifests,
 ) -> Result<(Replay, StoreBuilder), ReplayError> {
+    replay_world_traced(input, config, rollout, manifests)
+        .map(|(replay, data, _, _)| (replay, data))
+}
+
+/// The runs created by a world replay (name, analysis index) and the analyses they used.
+type Traced = (
+    Replay,
+    StoreBuilder,
+    Vec<PreparedAnalysis>,
+    Vec<(String, usize)>,
+);
+
+/// [`replay_world`], with the prepared analyses and the runs created.
+pub fn replay_world_traced(
+    input: &ReplayInput,
+    config: &WorldConfig,
+    rollout: &manifest::Rollout,
+    manifests: &Manifests,
+) -> Result<Traced, ReplayError> {
     simulate_world(input, config, rollout, manifests, false)
 }
 
@@ -183,7 +203,7 @@ pub fn replay_world_lean(
     rollout: &manifest::Rollout,
     manifests: &Manifests,
 ) -> Result<Replay, ReplayError> {
-    simulate_world(input, config, rollout, manifests, true).map(|(replay, _)| replay)
+    simulate_world(input, config, rollout, manifests, true).map(|(replay, ..)| replay)
 }
 
 fn simulate_world(
@@ -192,7 +212,7 @@ fn simulate_world(
     rollout: &manifest::Rollout,
     manifests: &Manifests,
     lean: bool,
-) -> Result<(Replay, StoreBuilder), ReplayError> {
+) -> Result<Traced, ReplayError> {
     let mut warnings = Vec::new();
     let mut built = plan::build(rollout, manifests, &input.args);
     warnings.extend(built.arg_warnings());
@@ -228,6 +248,7 @@ fn simulate_world(
     };
     let horizon = input.horizon.unwrap_or(sim::DEFAULT_HORIZON);
     let simulation = sim::simulate(&built.plan, &mut runs, &policy, Window { start, horizon });
+    let created = runs.created();
     let mut source = runs.into_source();
     let o = &simulation.outcome;
     let decided = matches!(o.result, OutcomeResult::Promoted | OutcomeResult::Aborted);
@@ -253,7 +274,7 @@ fn simulate_world(
         warnings,
         impact: Some(impact),
     };
-    Ok((replay, source.into_builder()))
+    Ok((replay, source.into_builder(), built.analyses, created))
 }
 
 /// How far back any Prometheus query of `analyses` reads (`None` when one is unbounded).
@@ -274,7 +295,7 @@ fn queries_reach(
 }
 
 /// The series some Prometheus query of `analyses` can select.
-fn selected_series(engine: &Engine, analyses: &[super::prepare::PreparedAnalysis]) -> SeriesFilter {
+fn selected_series(engine: &Engine, analyses: &[PreparedAnalysis]) -> SeriesFilter {
     let mut alternatives: Vec<Vec<CompiledMatcher>> = Vec::new();
     for m in analyses.iter().flat_map(|a| &a.metrics) {
         if let manifest::Provider::Prometheus(p) = &m.provider

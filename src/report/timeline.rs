@@ -95,7 +95,7 @@ fn impact(out: &mut String, i: &Impact, decided: bool) {
 }
 
 /// `+8:00`, `+1:02:03`: time from the rollout start.
-fn offset(ms: i64) -> String {
+pub fn offset(ms: i64) -> String {
     let s = ms / 1000;
     let (h, m, sec) = (s / 3600, (s % 3600) / 60, s % 60);
     let frac = if ms % 1000 != 0 {
@@ -111,7 +111,7 @@ fn offset(ms: i64) -> String {
 }
 
 /// Wall-clock time of the event in the recording (`HH:MM:SS`, UTC).
-fn clock(start: Timestamp, e: &TimelineEvent) -> String {
+pub fn clock(start: Timestamp, e: &TimelineEvent) -> String {
     let t = (start + Duration::from_millis(e.t)).to_string();
     t.get(11..19).unwrap_or("").to_string()
 }
@@ -131,7 +131,7 @@ fn counters(c: &MetricCounters) -> String {
 }
 
 /// The event's name and a one-line summary of its payload.
-fn describe(e: &Event) -> (String, String) {
+pub fn describe(e: &Event) -> (String, String) {
     let details = match e {
         Event::RolloutUpdateStarted { revision, strategy } => {
             format!("revision {revision}, {strategy}")
