@@ -245,7 +245,7 @@ fn html_report_has_every_section() {
         "{md}"
     );
     assert!(
-        md.contains("| Blast radius | 52 failed canary requests"),
+        md.contains("| Blast radius | 34 failed canary requests"),
         "{md}"
     );
     assert!(md.contains("time to detect 30s"), "{md}");

@@ -406,3 +406,38 @@ fn backtest_over_healthy_and_incident_recordings() {
         "{text_out}"
     );
 }
+
+#[test]
+fn trade_off_chart_has_a_point_per_candidate() {
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("tradeoff.svg");
+    let png = dir.path().join("tradeoff.png");
+    for path in [&svg, &png] {
+        ok(&[
+            "tune",
+            SMALL,
+            "--runs",
+            "10",
+            "--grid",
+            "success-rate.threshold=0.9,0.95,0.999",
+            "--chart",
+            path.to_str().unwrap(),
+        ]);
+    }
+    let doc = std::fs::read_to_string(&svg).unwrap();
+    assert_eq!(doc.matches("class=\"tradeoff-point\"").count(), 3, "{doc}");
+    assert!(doc.contains("#2 success-rate.threshold=0.999"), "{doc}");
+    assert_eq!(doc.matches("data-recommended=\"true\"").count(), 1);
+    let bytes = std::fs::read(&png).unwrap();
+    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"));
+
+    let bad = rollsim(&["tune", SMALL, "--runs", "1", "--chart", "x.gif"]);
+    assert_eq!(bad.status.code(), Some(2));
+    let shard = rollsim(&["tune", SMALL, "--shard", "1/2", "--chart", "x.svg"]);
+    assert_eq!(shard.status.code(), Some(2));
+    assert!(
+        text(&shard.stderr).contains("--merge"),
+        "{}",
+        text(&shard.stderr)
+    );
+}

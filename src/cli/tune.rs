@@ -14,6 +14,7 @@ use clap::{Args, ValueEnum};
 use super::simulate::{parse_args, scenario_input};
 use super::{CliError, Exit};
 use crate::manifest::{self, Manifests};
+use crate::report::tradeoff::TradeoffPoint;
 use crate::scenario::{self, Scenario};
 use crate::synth::Regression;
 use crate::tune::recommend::{self, Targets};
@@ -84,9 +85,23 @@ pub struct TuneArgs {
 
     #[arg(long, value_enum, default_value = "text")]
     pub format: TuneFormat,
+
+    /// Also draw the trade-off chart (false-rollback rate vs median time to detect, the
+    /// frontier, the recommendation) to FILE.svg or FILE.png
+    #[arg(long, value_name = "FILE")]
+    pub chart: Option<PathBuf>,
 }
 
 pub fn run(a: &TuneArgs) -> Result<Exit, CliError> {
+    if let Some(chart) = &a.chart {
+        crate::report::render::Format::of(chart).map_err(|e| CliError::Usage(e.to_string()))?;
+        if a.shard.is_some() {
+            return Err(CliError::Usage(
+                "--chart draws the whole sweep: give it to the --merge step, not to a --shard"
+                    .into(),
+            ));
+        }
+    }
     let sweep = sweep(a)?;
     let started = Instant::now();
     if let Some(s) = &a.shard {
@@ -113,6 +128,9 @@ pub fn run(a: &TuneArgs) -> Result<Exit, CliError> {
         shard::merge(&sweep, &files).map_err(CliError::Input)?
     };
     let r = report::build(&sweep, &results);
+    if let Some(chart) = &a.chart {
+        render_tradeoff(&r, chart).map_err(|e| CliError::Input(e.to_string()))?;
+    }
     let text = match a.format {
         TuneFormat::Text => output::text(&r),
         TuneFormat::Json => output::json(&r),
@@ -124,6 +142,29 @@ pub fn run(a: &TuneArgs) -> Result<Exit, CliError> {
     } else {
         Exit::Success
     })
+}
+
+/// The trade-off chart of a finished sweep: one point per candidate.
+fn render_tradeoff(
+    r: &report::Report,
+    path: &Path,
+) -> Result<(), crate::report::render::ChartError> {
+    let points: Vec<TradeoffPoint> = r
+        .candidates
+        .iter()
+        .map(|c| {
+            let s = c.scores();
+            TradeoffPoint {
+                label: format!("#{} {}", c.index, c.label),
+                false_rollback_rate: s.false_rollback,
+                detection_rate: s.detection.unwrap_or(0.0),
+                detect_p50_seconds: s.detect_p50.is_finite().then_some(s.detect_p50),
+                on_frontier: c.on_frontier,
+                recommended: c.recommended,
+            }
+        })
+        .collect();
+    crate::report::tradeoff::render_tradeoff(&points, path)
 }
 
 fn read_shard(p: &Path) -> Result<(String, ShardFile), CliError> {

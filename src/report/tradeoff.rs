@@ -107,9 +107,9 @@ fn draw<DB: DrawingBackend>(
             LIGHT_GREY.stroke_width(1),
         ))?;
         chart.draw_series(once(Text::new(
-            "never detected",
-            (x_max, y_top),
-            text(13.0, GREY).pos(Pos::new(HPos::Right, VPos::Center)),
+            "never detected ↑",
+            (x_max, rule),
+            text(13.0, GREY).pos(Pos::new(HPos::Right, VPos::Bottom)),
         )))?;
     }
     let mut frontier: Vec<(f64, f64)> = points
@@ -121,6 +121,8 @@ fn draw<DB: DrawingBackend>(
     tags.begin("frontier", &[], "Pareto frontier");
     chart.draw_series(LineSeries::new(frontier, OI_BLUE.stroke_width(2)))?;
     tags.end();
+    // Points at the same place stack their labels downwards instead of overprinting.
+    let mut seen: Vec<((i32, i32), i32)> = Vec::new();
     for p in points {
         let at = position(p, y_top);
         let title = format!(
@@ -157,14 +159,30 @@ fn draw<DB: DrawingBackend>(
             chart.draw_series(once(Circle::new(at, 12, VERMILLION.stroke_width(3))))?;
         }
         let label = if p.recommended {
-            format!("{} (recommended)", fit(&p.label, 40))
+            format!("{} (recommended)", fit(&p.label, 64))
         } else {
-            fit(&p.label, 40)
+            fit(&p.label, 64)
         };
         let colour = if p.recommended { VERMILLION } else { INK };
-        let style = text(13.0, colour).pos(Pos::new(HPos::Left, VPos::Center));
         let px = chart.backend_coord(&at);
-        root.draw(&Text::new(label, (px.0 + 15, px.1 - 10), style))?;
+        // Labels of points in the right half go to their left, so they stay on the chart.
+        let (anchor, dx) = if px.0 > SIZE.0 as i32 / 2 {
+            (HPos::Right, -15)
+        } else {
+            (HPos::Left, 15)
+        };
+        let style = text(13.0, colour).pos(Pos::new(anchor, VPos::Center));
+        let row = match seen.iter_mut().find(|(q, _)| *q == px) {
+            Some((_, n)) => {
+                *n += 1;
+                *n
+            }
+            None => {
+                seen.push((px, 0));
+                0
+            }
+        };
+        root.draw(&Text::new(label, (px.0 + dx, px.1 - 10 + 16 * row), style))?;
         tags.end();
     }
     Ok(())

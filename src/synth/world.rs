@@ -268,8 +268,11 @@ impl World {
                 scrape.bind(builder, pod);
             }
         }
-        let stable_b = self.behaviour(Version::Stable, to);
-        let canary_b = self.behaviour(Version::Canary, to);
+        // The slot's requests arrive over (from, to]: they behave as at its midpoint, so a
+        // regression starting on a scrape boundary first shows in the scrape after it.
+        let mid = from + Duration((to - from).millis() / 2);
+        let stable_b = self.behaviour(Version::Stable, mid);
+        let canary_b = self.behaviour(Version::Canary, mid);
         super::step::crashes(&mut self.canary.pods, &canary_b, from, to, &self.cfg);
         let pods = Pods {
             canary: self.canary.ready(),

@@ -182,6 +182,9 @@ fn recommendation(r: &Report) -> String {
         Some(s) => {
             out.push('\n');
             out.push_str(s);
+            if !s.ends_with('\n') {
+                out.push('\n');
+            }
         }
     }
     out
