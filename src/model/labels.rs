@@ -61,6 +61,12 @@ impl Labels {
             labels: self.0.to_vec(),
         }
     }
+    /// Identifies this label set's shared storage: equal for clones, distinct for live sets
+    /// built apart (a cache that keeps a clone may key by it).
+    pub fn storage_id(&self) -> usize {
+        Arc::as_ptr(&self.0) as *const Label as usize
+    }
+
     /// The labels whose names `keep` accepts (still sorted: no builder, no sort).
     pub fn filtered(&self, mut keep: impl FnMut(&str) -> bool) -> Labels {
         if self.0.iter().all(|l| keep(&l.name)) {

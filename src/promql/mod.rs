@@ -45,12 +45,33 @@ impl Compat {
             || (self == Compat::V3 && (name == "__type__" || name == "__unit__"))
     }
 
-    /// `labels` without the name labels.
+    /// `labels` without the name labels. Remembered per thread by label storage: a
+    /// simulation strips the names of the same stored series at every measurement.
     pub fn strip_name(self, labels: &Labels) -> Labels {
         if !labels.iter().any(|l| self.is_name_label(&l.name)) {
             return labels.clone();
         }
-        labels.filtered(|n| !self.is_name_label(n))
+        /// Beyond this many label sets the cache starts again.
+        const MAX_CACHED: usize = 8192;
+        type Cache = rustc_hash::FxHashMap<(usize, bool), (Labels, Labels)>;
+        thread_local! {
+            static CACHE: std::cell::RefCell<Cache> = std::cell::RefCell::new(Cache::default());
+        }
+        // The entry keeps a clone of `labels`, so its storage (the key) cannot be reused
+        // by another label set while the entry lives.
+        let key = (labels.storage_id(), self == Compat::V3);
+        if let Some(hit) = CACHE.with(|c| c.borrow().get(&key).map(|e| e.1.clone())) {
+            return hit;
+        }
+        let stripped = labels.filtered(|n| !self.is_name_label(n));
+        CACHE.with(|c| {
+            let mut c = c.borrow_mut();
+            if c.len() >= MAX_CACHED {
+                c.clear();
+            }
+            c.insert(key, (labels.clone(), stripped.clone()));
+        });
+        stripped
     }
 }
 

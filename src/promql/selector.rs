@@ -126,8 +126,15 @@ pub fn select_series(store: &Store, alts: &[Vec<CompiledMatcher>]) -> Vec<u32> {
             .iter()
             .find(|m| m.name == METRIC_NAME && matches!(m.kind, MatcherKind::Equal))
             .map(|m| m.value.as_str());
+        // Series found by name need not check the name again.
+        let is_name = |m: &CompiledMatcher| {
+            by_name == Some(m.value.as_str())
+                && m.name == METRIC_NAME
+                && matches!(m.kind, MatcherKind::Equal)
+        };
         let matches = |s: &Series| {
             alt.iter()
+                .filter(|m| !is_name(m))
                 .all(|m| m.matches(s.labels.get(&m.name).unwrap_or("")))
         };
         match by_name {
