@@ -20,7 +20,7 @@ use std::process::Command;
 use rollsim::ingest;
 
 mod common;
-use common::Needs;
+use common::{Needs, run_ok as run};
 use rollsim::model::{Duration, Labels, Timestamp};
 use rollsim::promql::{Compat, Engine, EngineOptions, QueryResult, RangeSeries, Value, api_json};
 
@@ -197,18 +197,6 @@ fn note(msg: &str) {
 fn on_path(tool: &str) -> bool {
     std::env::var_os("PATH")
         .is_some_and(|paths| std::env::split_paths(&paths).any(|d| d.join(tool).is_file()))
-}
-
-fn run(cmd: &mut Command) {
-    let out = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed ({}):\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 fn canonical(labels: &Labels) -> String {

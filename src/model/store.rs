@@ -298,13 +298,7 @@ impl StoreBuilder {
                 .or_insert_with(|| Arc::from(tail))
                 .clone();
             let s = split_stale(p.labels.clone(), timestamps, p.values[from..].to_vec());
-            if let Some(l) = s.labels.iter().find(|l| &*l.name == METRIC_NAME) {
-                by_name
-                    .entry(l.value.clone())
-                    .or_default()
-                    .push(series.len() as u32);
-            }
-            series.push(s);
+            push_series(&mut series, &mut by_name, s);
         }
         Ok(Store {
             series,
@@ -329,13 +323,7 @@ impl StoreBuilder {
             }
             let timestamps = freezer.freeze(&p.ts);
             let s = split_stale(p.labels, timestamps, p.values);
-            if let Some(l) = s.labels.iter().find(|l| &*l.name == METRIC_NAME) {
-                by_name
-                    .entry(l.value.clone())
-                    .or_default()
-                    .push(series.len() as u32);
-            }
-            series.push(s);
+            push_series(&mut series, &mut by_name, s);
         }
         Ok(Store {
             series,
@@ -343,6 +331,17 @@ impl StoreBuilder {
             metric_types: self.metric_types,
         })
     }
+}
+
+/// Adds a frozen series to a store's list and its name index.
+fn push_series(series: &mut Vec<Series>, by_name: &mut HashMap<Arc<str>, Vec<u32>>, s: Series) {
+    if let Some(l) = s.labels.iter().find(|l| &*l.name == METRIC_NAME) {
+        by_name
+            .entry(l.value.clone())
+            .or_default()
+            .push(series.len() as u32);
+    }
+    series.push(s);
 }
 
 fn sort_series(s: &mut PendingSeries) -> Result<(), StoreError> {
