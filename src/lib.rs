@@ -12,6 +12,7 @@ pub mod cli;
 pub mod ingest;
 pub mod lint;
 pub mod manifest;
+pub mod memo;
 pub mod model;
 pub mod promql;
 pub mod promqltest;

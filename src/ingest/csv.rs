@@ -164,7 +164,7 @@ fn trimmed(b: &[u8]) -> &[u8] {
 #[cfg(test)]
 mod tests {
     use crate::ingest::Format::Csv;
-    use crate::ingest::testing::{error_at, never_panics, read_bytes, render};
+    use crate::ingest::testing::{assert_errors, never_panics, read_bytes, render};
 
     #[test]
     fn reads_seconds_rfc3339_and_absent_labels() {
@@ -191,41 +191,39 @@ mod tests {
 
     #[test]
     fn errors_name_the_line_and_column() {
-        for (input, want_at, want_msg) in [
-            (&b"time,__name__,value\n"[..], "1:-", "expected a header"),
-            (b"timestamp,job,value\n1,a,1\n", "1:-", "`__name__` column"),
-            (
-                b"timestamp,__name__,value\n1,up,1\nyesterday,up,1\n",
-                "3:-",
-                "column \"timestamp\"",
-            ),
-            (
-                b"timestamp,__name__,value\n1,up,x\n",
-                "2:-",
-                "column \"value\": invalid value",
-            ),
-            (
-                b"timestamp,__name__,value\n1,up\n",
-                "2:-",
-                "found record with 2 fields",
-            ),
-            (b"timestamp,__name__,value\n1,,1\n", "2:-", "no metric name"),
-            (
-                b"timestamp,__name__,value\n1,\xff,1\n",
-                "2:-",
-                "not valid UTF-8",
-            ),
-            (
-                b"timestamp,__name__,value\n1,up,1\n1,up,2\n",
-                "3:-",
-                "two different values",
-            ),
-        ] {
-            let (at, msg) = error_at(Csv, input);
-            let shown = String::from_utf8_lossy(input);
-            assert_eq!(at, want_at, "{shown}: {msg}");
-            assert!(msg.contains(want_msg), "{shown}: {msg}");
-        }
+        assert_errors(
+            Csv,
+            &[
+                (&b"time,__name__,value\n"[..], "1:-", "expected a header"),
+                (b"timestamp,job,value\n1,a,1\n", "1:-", "`__name__` column"),
+                (
+                    b"timestamp,__name__,value\n1,up,1\nyesterday,up,1\n",
+                    "3:-",
+                    "column \"timestamp\"",
+                ),
+                (
+                    b"timestamp,__name__,value\n1,up,x\n",
+                    "2:-",
+                    "column \"value\": invalid value",
+                ),
+                (
+                    b"timestamp,__name__,value\n1,up\n",
+                    "2:-",
+                    "found record with 2 fields",
+                ),
+                (b"timestamp,__name__,value\n1,,1\n", "2:-", "no metric name"),
+                (
+                    b"timestamp,__name__,value\n1,\xff,1\n",
+                    "2:-",
+                    "not valid UTF-8",
+                ),
+                (
+                    b"timestamp,__name__,value\n1,up,1\n1,up,2\n",
+                    "3:-",
+                    "two different values",
+                ),
+            ],
+        );
     }
 
     #[test]

@@ -226,7 +226,7 @@ fn append_point<E: serde::de::Error>(
 #[cfg(test)]
 mod tests {
     use crate::ingest::Format::Json;
-    use crate::ingest::testing::{error_at, never_panics, read_bytes, render};
+    use crate::ingest::testing::{assert_errors, never_panics, read_bytes, render};
 
     const SERIES: &str =
         r#"[{"metric":{"__name__":"up","job":"a"},"values":[[1,"1"],[2.5,"NaN"]]}]"#;
@@ -258,7 +258,7 @@ mod tests {
 
     #[test]
     fn errors_carry_line_and_column() {
-        for (input, want_at, want_msg) in [
+        assert_errors(Json, &[
             (
                 &br#"{"status":"error","errorType":"bad_data","error":"parse error at char 3"}"#[..],
                 "1:73",
@@ -286,12 +286,7 @@ mod tests {
             ),
             (b"[{\"metric\":{}", "1:13", "EOF"),
             (b"[] x", "1:4", "trailing characters"),
-        ] {
-            let (at, msg) = error_at(Json, input);
-            let shown = String::from_utf8_lossy(input);
-            assert_eq!(at, want_at, "{shown}: {msg}");
-            assert!(msg.contains(want_msg), "{shown}: {msg}");
-        }
+        ]);
     }
 
     #[test]

@@ -215,6 +215,16 @@ pub(crate) mod testing {
         }
     }
 
+    /// Each input is rejected at `line:col` with a message containing the given text.
+    pub fn assert_errors(format: Format, cases: &[(&[u8], &str, &str)]) {
+        for &(input, want_at, want_msg) in cases {
+            let (at, msg) = error_at(format, input);
+            let shown = String::from_utf8_lossy(input);
+            assert_eq!(at, want_at, "{shown}: {msg}");
+            assert!(msg.contains(want_msg), "{shown}: {msg}");
+        }
+    }
+
     /// `labels t=v ...` per series, in store order.
     pub fn render(s: &Store) -> Vec<String> {
         s.series()

@@ -109,7 +109,7 @@ fn comment(builder: &mut StoreBuilder, line: &[u8]) -> Result<(), LineError> {
 #[cfg(test)]
 mod tests {
     use crate::ingest::Format::OpenMetrics as OM;
-    use crate::ingest::testing::{error_at, never_panics, read_bytes, render};
+    use crate::ingest::testing::{assert_errors, error_at, never_panics, read_bytes, render};
 
     #[test]
     fn reads_types_exemplars_and_special_values() {
@@ -170,63 +170,61 @@ mod tests {
 
     #[test]
     fn malformed_lines_point_at_the_offending_byte() {
-        for (input, want_at, want_msg) in [
-            (
-                &b"a{b=\"c} 1 1\n# EOF\n"[..],
-                "1:5",
-                "unterminated label value",
-            ),
-            (
-                b"# TYPE a gauge\na{b=\"c\"} x 1\n# EOF\n",
-                "2:10",
-                "invalid value \"x\"",
-            ),
-            (b"a{b=\"c\"}\n# EOF\n", "1:9", "missing value"),
-            (b"a{b=\"c\"} 1\n# EOF\n", "1:11", "missing timestamp"),
-            (b"a 1 # {t=\"x\"} 1\n# EOF\n", "1:5", "missing timestamp"),
-            (b"a{b-=\"c\"} 1 1\n# EOF\n", "1:4", "expected '='"),
-            (b"a{b=\"\xffx\"} 1 1\n# EOF\n", "1:6", "not valid UTF-8"),
-            (
-                b"a{b=\"1\",b=\"2\"} 1 1\n# EOF\n",
-                "1:9",
-                "duplicate label name",
-            ),
-            (
-                b"a{__name__=\"b\"} 1 1\n# EOF\n",
-                "1:3",
-                "metric name given twice",
-            ),
-            (b"{b=\"1\"} 1 1\n# EOF\n", "1:1", "no metric name"),
-            (
-                b"a 1 1 x\n# EOF\n",
-                "1:7",
-                "unexpected text after the timestamp",
-            ),
-            (b"a 1 NaN\n# EOF\n", "1:5", "invalid timestamp"),
-            (
-                b"a{b=\"1\" c=\"2\"} 1 1\n# EOF\n",
-                "1:9",
-                "expected ',' or '}'",
-            ),
-            (b"a{b=\"1\"\n# EOF\n", "1:8", "unterminated label set"),
-            (b"a-b 1 1\n# EOF\n", "1:2", "unexpected character '-'"),
-            (
-                b"a 1 1\na 2 1\n# EOF\n",
-                "2:3",
-                "two different values at the same timestamp",
-            ),
-            (b"# TYPE a countr\n# EOF\n", "1:10", "invalid metric type"),
-            (
-                b"a 1 1\n# EOF\na 2 2\n",
-                "3:1",
-                "unexpected data after `# EOF`",
-            ),
-        ] {
-            let (at, msg) = error_at(OM, input);
-            let shown = String::from_utf8_lossy(input);
-            assert_eq!(at, want_at, "{shown}: {msg}");
-            assert!(msg.contains(want_msg), "{shown}: {msg}");
-        }
+        assert_errors(
+            OM,
+            &[
+                (
+                    &b"a{b=\"c} 1 1\n# EOF\n"[..],
+                    "1:5",
+                    "unterminated label value",
+                ),
+                (
+                    b"# TYPE a gauge\na{b=\"c\"} x 1\n# EOF\n",
+                    "2:10",
+                    "invalid value \"x\"",
+                ),
+                (b"a{b=\"c\"}\n# EOF\n", "1:9", "missing value"),
+                (b"a{b=\"c\"} 1\n# EOF\n", "1:11", "missing timestamp"),
+                (b"a 1 # {t=\"x\"} 1\n# EOF\n", "1:5", "missing timestamp"),
+                (b"a{b-=\"c\"} 1 1\n# EOF\n", "1:4", "expected '='"),
+                (b"a{b=\"\xffx\"} 1 1\n# EOF\n", "1:6", "not valid UTF-8"),
+                (
+                    b"a{b=\"1\",b=\"2\"} 1 1\n# EOF\n",
+                    "1:9",
+                    "duplicate label name",
+                ),
+                (
+                    b"a{__name__=\"b\"} 1 1\n# EOF\n",
+                    "1:3",
+                    "metric name given twice",
+                ),
+                (b"{b=\"1\"} 1 1\n# EOF\n", "1:1", "no metric name"),
+                (
+                    b"a 1 1 x\n# EOF\n",
+                    "1:7",
+                    "unexpected text after the timestamp",
+                ),
+                (b"a 1 NaN\n# EOF\n", "1:5", "invalid timestamp"),
+                (
+                    b"a{b=\"1\" c=\"2\"} 1 1\n# EOF\n",
+                    "1:9",
+                    "expected ',' or '}'",
+                ),
+                (b"a{b=\"1\"\n# EOF\n", "1:8", "unterminated label set"),
+                (b"a-b 1 1\n# EOF\n", "1:2", "unexpected character '-'"),
+                (
+                    b"a 1 1\na 2 1\n# EOF\n",
+                    "2:3",
+                    "two different values at the same timestamp",
+                ),
+                (b"# TYPE a countr\n# EOF\n", "1:10", "invalid metric type"),
+                (
+                    b"a 1 1\n# EOF\na 2 2\n",
+                    "3:1",
+                    "unexpected data after `# EOF`",
+                ),
+            ],
+        );
     }
 
     #[test]

@@ -62,7 +62,7 @@ fn type_comment(builder: &mut StoreBuilder, line: &[u8]) {
 #[cfg(test)]
 mod tests {
     use crate::ingest::Format::PromText as PT;
-    use crate::ingest::testing::{error_at, never_panics, read_bytes, render};
+    use crate::ingest::testing::{assert_errors, never_panics, read_bytes, render};
 
     #[test]
     fn reads_exposition_and_promtool_dump_lines() {
@@ -89,25 +89,23 @@ mod tests {
 
     #[test]
     fn malformed_lines_point_at_the_offending_byte() {
-        for (input, want_at, want_msg) in [
-            (&b"a 1\n"[..], "1:4", "missing timestamp"),
-            (b"# c\na{b=\"x\"} 1\n", "2:11", "missing timestamp"),
-            (b"a 1 1.5\n", "1:5", "integer milliseconds"),
-            (b"a 1 1 # x\n", "1:7", "unexpected text after the timestamp"),
-            (b"a one 1\n", "1:3", "invalid value"),
-            (
-                b"{__name__=\"a\", b=\"1} 1 1\n",
-                "1:18",
-                "unterminated label value",
-            ),
-            (b"  a 1 1\n", "1:3", "first column"),
-            (b"a 1 5\na 2 5\n", "2:3", "two different values"),
-        ] {
-            let (at, msg) = error_at(PT, input);
-            let shown = String::from_utf8_lossy(input);
-            assert_eq!(at, want_at, "{shown}: {msg}");
-            assert!(msg.contains(want_msg), "{shown}: {msg}");
-        }
+        assert_errors(
+            PT,
+            &[
+                (&b"a 1\n"[..], "1:4", "missing timestamp"),
+                (b"# c\na{b=\"x\"} 1\n", "2:11", "missing timestamp"),
+                (b"a 1 1.5\n", "1:5", "integer milliseconds"),
+                (b"a 1 1 # x\n", "1:7", "unexpected text after the timestamp"),
+                (b"a one 1\n", "1:3", "invalid value"),
+                (
+                    b"{__name__=\"a\", b=\"1} 1 1\n",
+                    "1:18",
+                    "unterminated label value",
+                ),
+                (b"  a 1 1\n", "1:3", "first column"),
+                (b"a 1 5\na 2 5\n", "2:3", "two different values"),
+            ],
+        );
     }
 
     #[test]

@@ -23,7 +23,7 @@ pub struct QueryTiming {
 /// Rewrites every duration expression in `query`; returns it unchanged when there is none.
 pub fn rewrite(query: &str, timing: QueryTiming) -> Cow<'_, str> {
     let b = query.as_bytes();
-    let mut out = String::with_capacity(query.len());
+    let mut out = String::new(); // allocated only when something is rewritten
     let (mut i, mut copied, mut changed) = (0, 0, false);
     while i < b.len() {
         match b[i] {

@@ -25,6 +25,9 @@ use promql_parser::parser::{self, Expr};
 pub use self::duration_expr::QueryTiming;
 use self::eval::{Ctx, Node};
 use self::series::Grid;
+use std::rc::Rc;
+
+use crate::memo::Memo;
 use crate::model::{Duration, Labels, Store, Timestamp};
 
 /// Which Prometheus major version's semantics to follow.
@@ -51,27 +54,21 @@ impl Compat {
         if !labels.iter().any(|l| self.is_name_label(&l.name)) {
             return labels.clone();
         }
-        /// Beyond this many label sets the cache starts again.
-        const MAX_CACHED: usize = 8192;
-        type Cache = rustc_hash::FxHashMap<(usize, bool), (Labels, Labels)>;
         thread_local! {
-            static CACHE: std::cell::RefCell<Cache> = std::cell::RefCell::new(Cache::default());
+            static STRIPPED: Memo<(usize, bool), (Labels, Labels)> = Memo::new(8192);
         }
         // The entry keeps a clone of `labels`, so its storage (the key) cannot be reused
         // by another label set while the entry lives.
         let key = (labels.storage_id(), self == Compat::V3);
-        if let Some(hit) = CACHE.with(|c| c.borrow().get(&key).map(|e| e.1.clone())) {
-            return hit;
-        }
-        let stripped = labels.filtered(|n| !self.is_name_label(n));
-        CACHE.with(|c| {
-            let mut c = c.borrow_mut();
-            if c.len() >= MAX_CACHED {
-                c.clear();
-            }
-            c.insert(key, (labels.clone(), stripped.clone()));
-        });
-        stripped
+        STRIPPED
+            .with(|m| {
+                m.get_or_insert(
+                    &key,
+                    || key,
+                    || (labels.clone(), labels.filtered(|n| !self.is_name_label(n))),
+                )
+            })
+            .1
     }
 }
 
@@ -104,26 +101,17 @@ impl Default for EngineOptions {
 
 /// `promql_parser::parser::parse`, remembered per thread: simulations and tuning runs parse
 /// the same few queries over and over.
-fn parse_cached(text: &str) -> Result<Expr, String> {
-    use std::cell::RefCell;
-    /// Beyond this many queries the cache starts again.
-    const MAX_CACHED: usize = 1024;
+fn parse_cached(text: &str) -> Result<Rc<Expr>, String> {
     thread_local! {
-        static CACHE: RefCell<std::collections::HashMap<String, Result<Expr, String>>> =
-            RefCell::new(std::collections::HashMap::new());
+        static PARSED: Memo<String, Result<Rc<Expr>, String>> = Memo::new(1024);
     }
-    if let Some(hit) = CACHE.with(|c| c.borrow().get(text).cloned()) {
-        return hit;
-    }
-    let parsed = parser::parse(text);
-    CACHE.with(|c| {
-        let mut c = c.borrow_mut();
-        if c.len() >= MAX_CACHED {
-            c.clear();
-        }
-        c.insert(text.to_string(), parsed.clone());
-    });
-    parsed
+    PARSED.with(|m| {
+        m.get_or_insert(
+            text,
+            || text.to_string(),
+            || parser::parse(text).map(Rc::new),
+        )
+    })
 }
 
 /// A query failure: Prometheus-style text (`parse error: ...`, `execution: ...`).
@@ -160,6 +148,11 @@ impl Engine {
     /// Parses a query with promql-parser, after rewriting Prometheus 3.x duration
     /// expressions (which the crate cannot read) and with `holt_winters` known (2.x).
     pub fn parse_with(&self, query: &str, timing: QueryTiming) -> Result<Expr, QueryError> {
+        self.parse_shared(query, timing).map(|e| (*e).clone())
+    }
+
+    /// `parse_with`, sharing the parsed tree (no copy): the form for hot paths.
+    pub fn parse_shared(&self, query: &str, timing: QueryTiming) -> Result<Rc<Expr>, QueryError> {
         register_holt_winters();
         let text = match self.options.compat {
             Compat::V3 => duration_expr::rewrite(query, timing),

@@ -8,10 +8,10 @@
 use promql_parser::label::{MatchOp, Matcher};
 use promql_parser::parser::VectorSelector;
 use regex::Regex;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::Compat;
+use crate::memo::Memo;
 use crate::model::{METRIC_NAME, Series, Store};
 
 /// A label matcher with its regex compiled under the chosen Prometheus version's rules.
@@ -59,30 +59,25 @@ impl CompiledMatcher {
 /// thousands of times). Shared rather than cloned: a `Regex` clone would start with empty
 /// search caches.
 pub fn anchored_regex(re: &str, compat: Compat) -> Result<Arc<Regex>, String> {
-    /// Beyond this many patterns the cache starts again (a bound for long-lived threads).
-    const MAX_CACHED: usize = 1024;
     thread_local! {
-        static CACHE: std::cell::RefCell<HashMap<(String, bool), Arc<Regex>>> =
-            std::cell::RefCell::new(HashMap::new());
+        static COMPILED: Memo<(String, bool), Result<Arc<Regex>, String>> = Memo::new(1024);
     }
     let key = (re.to_string(), compat == Compat::V3);
-    if let Some(r) = CACHE.with(|c| c.borrow().get(&key).cloned()) {
-        return Ok(r);
-    }
-    let wrapped = match compat {
-        Compat::V3 => format!("^(?s:{re})$"),
-        Compat::V2 => format!("^(?:{re})$"),
-    };
-    let r = Regex::new(&wrapped).map_err(|e| format!("invalid regular expression {re:?}: {e}"))?;
-    let r = Arc::new(r);
-    CACHE.with(|c| {
-        let mut c = c.borrow_mut();
-        if c.len() >= MAX_CACHED {
-            c.clear();
-        }
-        c.insert(key, r.clone());
-    });
-    Ok(r)
+    COMPILED.with(|m| {
+        m.get_or_insert(
+            &key,
+            || key.clone(),
+            || {
+                let wrapped = match compat {
+                    Compat::V3 => format!("^(?s:{re})$"),
+                    Compat::V2 => format!("^(?:{re})$"),
+                };
+                Regex::new(&wrapped)
+                    .map(Arc::new)
+                    .map_err(|e| format!("invalid regular expression {re:?}: {e}"))
+            },
+        )
+    })
 }
 
 /// Selector matchers as alternatives (`{a="1" or b="2"}` has two); each alternative is a

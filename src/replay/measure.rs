@@ -5,13 +5,8 @@
 use crate::analysis::condition::measurement_phase;
 use crate::analysis::{self, MeasurementOutcome, Phase, ResultValue};
 use crate::manifest::{self, Provider};
-use std::cell::RefCell;
-use std::collections::HashMap;
-use std::rc::Rc;
-
 use crate::model::{Store, Timestamp};
-use crate::promql::{Engine, QueryError, Value};
-use promql_parser::parser::Expr;
+use crate::promql::{Engine, QueryTiming, Value};
 
 /// A measurement with what produced it, for the timeline.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,28 +18,10 @@ pub struct Measured {
     pub result: Option<ResultValue>,
 }
 
-/// Queries parsed once per text: a simulation measures the same few queries many times.
-#[derive(Default)]
-pub struct ParsedQueries(RefCell<HashMap<String, Rc<Result<Expr, QueryError>>>>);
-
-impl ParsedQueries {
-    fn get(&self, engine: &Engine, query: &str) -> Rc<Result<Expr, QueryError>> {
-        if let Some(p) = self.0.borrow().get(query) {
-            return p.clone();
-        }
-        let parsed = Rc::new(engine.parse(query));
-        self.0
-            .borrow_mut()
-            .insert(query.to_string(), parsed.clone());
-        parsed
-    }
-}
-
 /// Evaluates metrics against one store.
 pub struct Measurer<'a> {
     pub engine: &'a Engine,
     pub store: &'a Store,
-    pub parsed: &'a ParsedQueries,
 }
 
 impl Measurer<'_> {
@@ -95,8 +72,8 @@ impl Measurer<'_> {
                 result: None,
             };
         }
-        let result = match &*self.parsed.get(self.engine, &p.query) {
-            Ok(expr) => match self.engine.instant_expr(self.store, expr, at) {
+        let result = match self.engine.parse_shared(&p.query, QueryTiming::default()) {
+            Ok(expr) => match self.engine.instant_expr(self.store, &expr, at) {
                 Ok(r) => shape(r.value),
                 Err(e) => Err(e.to_string()),
             },
@@ -188,11 +165,9 @@ mod tests {
     #[test]
     fn shapes_results_and_judges_conditions() {
         let (engine, store) = (Engine::default(), store());
-        let parsed = ParsedQueries::default();
         let m = Measurer {
             engine: &engine,
             store: &store,
-            parsed: &parsed,
         };
         let at = Timestamp(600_000);
         let q = "100 * sum(rate(http_requests_total{status!~\"5..\"}[5m])) / sum(rate(http_requests_total[5m]))";

@@ -3,7 +3,7 @@
 //! `DataSource`: recorded data (a fixed `&Store`), or a synthetic world that grows as the
 //! rollout runs (`replay::world`).
 
-use super::measure::{Measured, Measurer, ParsedQueries, run_metric};
+use super::measure::{Measured, Measurer, run_metric};
 use super::prepare::PreparedAnalysis;
 use crate::analysis::{AnalysisRun, Phase, ResultValue, RunEvent};
 use crate::model::{Store, Timestamp};
@@ -38,7 +38,6 @@ pub struct RecordedRuns<'a, S: DataSource = &'a Store> {
     source: S,
     analyses: &'a [PreparedAnalysis],
     runs: Vec<Active>,
-    parsed: ParsedQueries,
 }
 
 impl<'a, S: DataSource> RecordedRuns<'a, S> {
@@ -48,7 +47,6 @@ impl<'a, S: DataSource> RecordedRuns<'a, S> {
             source,
             analyses,
             runs: Vec::new(),
-            parsed: ParsedQueries::default(),
         }
     }
 
@@ -119,7 +117,6 @@ impl<S: DataSource> AnalysisRuns for RecordedRuns<'_, S> {
         let measurer = Measurer {
             engine: self.engine,
             store: self.source.store_at(t),
-            parsed: &self.parsed,
         };
         for id in 0..self.runs.len() {
             if self.runs[id].run.is_completed() {

@@ -79,27 +79,17 @@ pub fn evaluate_condition(src: &str, result: Option<&ResultValue>) -> Result<boo
 }
 
 fn parse_cached(src: &str) -> std::rc::Rc<Result<Program, String>> {
-    use std::cell::RefCell;
-    use std::collections::HashMap;
-    use std::rc::Rc;
-    /// Beyond this many conditions the cache starts again.
-    const MAX_CACHED: usize = 1024;
     thread_local! {
-        static CACHE: RefCell<HashMap<String, Rc<Result<Program, String>>>> =
-            RefCell::new(HashMap::new());
+        static PARSED: crate::memo::Memo<String, std::rc::Rc<Result<Program, String>>> =
+            crate::memo::Memo::new(1024);
     }
-    if let Some(p) = CACHE.with(|c| c.borrow().get(src).cloned()) {
-        return p;
-    }
-    let parsed = Rc::new(parse(src).map_err(|e| e.message));
-    CACHE.with(|c| {
-        let mut c = c.borrow_mut();
-        if c.len() >= MAX_CACHED {
-            c.clear();
-        }
-        c.insert(src.to_string(), parsed.clone());
-    });
-    parsed
+    PARSED.with(|m| {
+        m.get_or_insert(
+            src,
+            || src.to_string(),
+            || std::rc::Rc::new(parse(src).map_err(|e| e.message)),
+        )
+    })
 }
 
 #[cfg(test)]
