@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use super::Compat;
 use crate::memo::Memo;
-use crate::model::{METRIC_NAME, Series, Store};
+use crate::model::{Labels, METRIC_NAME, Series, Store};
 
 /// A label matcher with its regex compiled under the chosen Prometheus version's rules.
 #[derive(Debug, Clone)]
@@ -111,6 +111,12 @@ pub fn compile_selector(
         }
     }
     Ok(alts)
+}
+
+/// Whether `labels` satisfy every matcher of one alternative (a missing label is "").
+pub fn matches_all(alt: &[CompiledMatcher], labels: &Labels) -> bool {
+    alt.iter()
+        .all(|m| m.matches(labels.get(&m.name).unwrap_or("")))
 }
 
 /// Ids of the store's series matched by any alternative, in store order.

@@ -5,16 +5,18 @@
 //! Depends on `synth`, `sim`, `model` and the replay runs (`runs::DataSource`). The outcome
 //! depends on the world's seed only.
 
+use std::rc::Rc;
+use std::sync::Arc;
+
+use promql_parser::parser::Expr;
+
 use super::prepare::PreparedAnalysis;
 use super::runs::{DataSource, RecordedRuns};
 use super::{Replay, ReplayError, ReplayInput, plan, spec_problems};
 use crate::manifest::{self, Manifests};
-use crate::model::{Duration, Store, StoreBuilder, Timestamp};
-use std::sync::Arc;
-
-use crate::model::Labels;
-use crate::promql::selector::{CompiledMatcher, compile_selector};
-use crate::promql::{self, Engine, EngineOptions};
+use crate::model::{Duration, Labels, Store, StoreBuilder, Timestamp};
+use crate::promql::selector::{CompiledMatcher, compile_selector, matches_all};
+use crate::promql::{self, Engine, EngineOptions, QueryTiming};
 use crate::sim::{self, OperatorPolicy, OutcomeResult, Window};
 use crate::synth::{Router, SeriesFilter, ServedWeight, UserImpact, World, WorldConfig};
 
@@ -233,13 +235,14 @@ fn simulate_world(
         compat: input.compat,
         ..Default::default()
     });
-    let filter = lean.then(|| selected_series(&engine, &built.analyses));
+    let queries = parsed_queries(&engine, &built.analyses);
+    let filter = lean.then(|| selected_series(&engine, &queries));
     let mut source = WorldSource::new(config.clone(), replicas, filter)?;
     // ALB with weight verification: each setWeight step waits until the weight is verified.
     if let sim::Strategy::Canary(c) = &mut built.plan.strategy {
         c.weight_verification = source.world().alb_verify_delay();
     }
-    source.set_reach(queries_reach(&engine, &built.analyses));
+    source.set_reach(queries_reach(&engine, &queries));
     let mut runs = RecordedRuns::new(&engine, source, &built.analyses);
     let policy = OperatorPolicy {
         promote_after: input.promote_after,
@@ -277,42 +280,38 @@ fn simulate_world(
     Ok((replay, source.into_builder(), built.analyses, created))
 }
 
-/// How far back any Prometheus query of `analyses` reads (`None` when one is unbounded).
-/// A query that does not parse reads nothing: its measurements are errors.
-fn queries_reach(
-    engine: &Engine,
-    analyses: &[super::prepare::PreparedAnalysis],
-) -> Option<Duration> {
-    let mut reach = Duration(0);
-    for m in analyses.iter().flat_map(|a| &a.metrics) {
-        if let manifest::Provider::Prometheus(p) = &m.provider
-            && let Ok(expr) = engine.parse(&p.query)
-        {
-            reach = reach.max(engine.reach(&expr)?);
-        }
-    }
-    Some(reach)
+/// The parsed Prometheus queries of `analyses`. A query that does not parse reads
+/// nothing: its measurements are errors.
+fn parsed_queries(engine: &Engine, analyses: &[PreparedAnalysis]) -> Vec<Rc<Expr>> {
+    analyses
+        .iter()
+        .flat_map(|a| &a.metrics)
+        .filter_map(|m| match &m.provider {
+            manifest::Provider::Prometheus(p) => {
+                engine.parse_shared(&p.query, QueryTiming::default()).ok()
+            }
+            _ => None,
+        })
+        .collect()
 }
 
-/// The series some Prometheus query of `analyses` can select.
-fn selected_series(engine: &Engine, analyses: &[PreparedAnalysis]) -> SeriesFilter {
-    let mut alternatives: Vec<Vec<CompiledMatcher>> = Vec::new();
-    for m in analyses.iter().flat_map(|a| &a.metrics) {
-        if let manifest::Provider::Prometheus(p) = &m.provider
-            && let Ok(expr) = engine.parse(&p.query)
-        {
-            for vs in promql::reach::selectors(&expr) {
-                if let Ok(alts) = compile_selector(vs, engine.options.compat) {
-                    alternatives.extend(alts);
-                }
-            }
-        }
-    }
+/// How far back any of `queries` reads (`None` when one is unbounded).
+fn queries_reach(engine: &Engine, queries: &[Rc<Expr>]) -> Option<Duration> {
+    queries
+        .iter()
+        .try_fold(Duration(0), |reach, q| Some(reach.max(engine.reach(q)?)))
+}
+
+/// The series some of `queries` can select.
+fn selected_series(engine: &Engine, queries: &[Rc<Expr>]) -> SeriesFilter {
+    let alternatives: Vec<Vec<CompiledMatcher>> = queries
+        .iter()
+        .flat_map(|q| promql::reach::selectors(q))
+        .filter_map(|vs| compile_selector(vs, engine.options.compat).ok())
+        .flatten()
+        .collect();
     SeriesFilter(Arc::new(move |labels: &Labels| {
-        alternatives.iter().any(|alt| {
-            alt.iter()
-                .all(|m| m.matches(labels.get(&m.name).unwrap_or("")))
-        })
+        alternatives.iter().any(|alt| matches_all(alt, labels))
     }))
 }
 
