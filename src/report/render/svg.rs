@@ -109,6 +109,17 @@ impl TaggedSvg {
     }
 
     /// Writes pending group marks, then returns the output to append the element to.
+    /// One closed shape (`rect ...`, `circle ...`), stroked or filled; nothing when
+    /// fully transparent.
+    fn shape<S: BackendStyle>(&mut self, geometry: &str, style: &S, fill: bool) {
+        if style.color().alpha == 0.0 {
+            return;
+        }
+        let attrs = shape_paint(style, fill);
+        let mut o = self.element();
+        let _ = writeln!(o, "<{geometry} {attrs}/>");
+    }
+
     fn element(&mut self) -> std::cell::RefMut<'_, String> {
         let ops = self.tags.take();
         let mut o = self.out.borrow_mut();
@@ -274,19 +285,14 @@ impl DrawingBackend for TaggedSvg {
         style: &S,
         fill: bool,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        if style.color().alpha == 0.0 {
-            return Ok(());
-        }
-        let attrs = shape_paint(style, fill);
-        let mut o = self.element();
-        let _ = writeln!(
-            o,
-            r#"<rect x="{}" y="{}" width="{}" height="{}" {attrs}/>"#,
+        let geometry = format!(
+            r#"rect x="{}" y="{}" width="{}" height="{}""#,
             ul.0,
             ul.1,
             br.0 - ul.0,
             br.1 - ul.1
         );
+        self.shape(&geometry, style, fill);
         Ok(())
     }
 
@@ -321,12 +327,11 @@ impl DrawingBackend for TaggedSvg {
         style: &S,
         fill: bool,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        if style.color().alpha == 0.0 {
-            return Ok(());
-        }
-        let attrs = shape_paint(style, fill);
-        let mut o = self.element();
-        let _ = writeln!(o, r#"<circle cx="{x}" cy="{y}" r="{radius}" {attrs}/>"#);
+        self.shape(
+            &format!(r#"circle cx="{x}" cy="{y}" r="{radius}""#),
+            style,
+            fill,
+        );
         Ok(())
     }
 
