@@ -7,7 +7,8 @@
 //! read plain float slices and the instant selector checks the list only when it must.
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
-use std::sync::Arc;
+use std::any::Any;
+use std::sync::{Arc, Mutex};
 
 use super::columns::{ColumnGroups, TsColumn};
 use super::labels::{Labels, METRIC_NAME};
@@ -51,7 +52,7 @@ pub enum StoreError {
 pub struct Series {
     pub labels: Labels,
     pub timestamps: Arc<[i64]>,
-    pub values: Box<[f64]>,
+    pub values: Vec<f64>,
     pub stale: Box<[i64]>,
 }
 
@@ -71,16 +72,70 @@ impl Series {
     }
 }
 
-/// The whole dataset, immutable once built.
+/// The whole dataset, immutable once built (a windowed snapshot is refreshed in place by
+/// `StoreBuilder::refresh_since`).
 #[derive(Debug, Default)]
 pub struct Store {
     series: Vec<Series>,
     by_name: HashMap<Arc<str>, Vec<u32>>,
     /// `# TYPE` metadata by metric family name (e.g. `counter`), when the input carried it.
     pub metric_types: std::collections::HashMap<String, String>,
+    /// For a snapshot: the builder it came from and the builder's id of each series.
+    source: Option<(u64, Vec<u32>)>,
+    selections: Selections,
+}
+
+/// Selections the query engine remembered (`Store::selection`): a key and the ids it
+/// selected. Valid while the store holds the same series.
+#[derive(Default)]
+struct Selections(Mutex<Vec<(Box<dyn Any + Send>, Arc<[u32]>)>>);
+
+/// More selectors than one store's queries use: past it the list starts again.
+const MAX_SELECTIONS: usize = 64;
+
+impl Selections {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(Box<dyn Any + Send>, Arc<[u32]>)>> {
+        // A panic elsewhere cannot leave the list half-written: use it as it is.
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl std::fmt::Debug for Selections {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Selections")
+    }
 }
 
 impl Store {
+    /// The ids `select` returns, remembered under a key of type `K` (the first entry
+    /// `is_key` accepts, else `key()`): a store's series and labels do not change, so a
+    /// selector evaluated at many instants matches its series once.
+    pub fn selection<K: Send + 'static, E>(
+        &self,
+        is_key: impl Fn(&K) -> bool,
+        key: impl FnOnce() -> K,
+        select: impl FnOnce() -> Result<Vec<u32>, E>,
+    ) -> Result<Arc<[u32]>, E> {
+        let found = self
+            .selections
+            .lock()
+            .iter()
+            .find(|(k, _)| k.downcast_ref::<K>().is_some_and(&is_key))
+            .map(|(_, ids)| ids.clone());
+        if let Some(ids) = found {
+            return Ok(ids);
+        }
+        let ids: Arc<[u32]> = select()?.into();
+        let mut list = self.selections.lock();
+        if list.len() >= MAX_SELECTIONS {
+            list.clear();
+        }
+        list.push((Box::new(key()), ids.clone()));
+        Ok(ids)
+    }
+
     pub fn series(&self) -> &[Series] {
         &self.series
     }
@@ -284,27 +339,83 @@ impl StoreBuilder {
         }
         let mut series = Vec::new();
         let mut by_name: HashMap<Arc<str>, Vec<u32>> = HashMap::default();
-        // Series scraped together share their tail's column, as they share the whole one.
-        let mut tails: HashMap<(*const i64, usize), Arc<[i64]>> = HashMap::default();
-        for p in &self.pending {
-            let ts = self.columns.slice(&p.ts);
-            let from = ts.partition_point(|&t| t < since);
-            if from == ts.len() {
+        let mut ids = Vec::new();
+        let mut tails = Tails::default();
+        for (id, p) in self.pending.iter().enumerate() {
+            let Some((ts, vs)) = self.window(p, since) else {
                 continue;
-            }
-            let tail = &ts[from..];
-            let timestamps = tails
-                .entry((tail.as_ptr(), tail.len()))
-                .or_insert_with(|| Arc::from(tail))
-                .clone();
-            let s = split_stale(p.labels.clone(), timestamps, p.values[from..].to_vec());
+            };
+            let s = split_stale(p.labels.clone(), tails.share(ts), vs.to_vec());
             push_series(&mut series, &mut by_name, s);
+            ids.push(id as u32);
         }
         Ok(Store {
             series,
             by_name,
             metric_types: self.metric_types.clone(),
+            source: Some((self.instance, ids)),
+            selections: Selections::default(),
         })
+    }
+
+    /// Makes `store` what `snapshot_since(since)` would return. When `store` is this
+    /// builder's snapshot and the same series have samples in the window, only the columns
+    /// are rewritten: the allocations, the name index and the remembered selections stay.
+    pub fn refresh_since(&self, store: &mut Store, since: i64) -> Result<(), StoreError> {
+        if !self.same_window_series(store, since) {
+            *store = self.snapshot_since(since)?;
+            return Ok(());
+        }
+        let ids = store.source.as_ref().map_or(&[][..], |(_, ids)| &ids[..]);
+        let mut tails = Tails::default();
+        for (s, &id) in store.series.iter_mut().zip(ids) {
+            let p = &self.pending[id as usize];
+            let Some((ts, vs)) = self.window(p, since) else {
+                unreachable!("same_window_series checked every series");
+            };
+            let timestamps = tails.share(ts);
+            if s.stale.is_empty() && !vs.iter().any(|v| is_stale_nan(*v)) {
+                s.timestamps = timestamps;
+                s.values.clear();
+                s.values.extend_from_slice(vs);
+            } else {
+                *s = split_stale(p.labels.clone(), timestamps, vs.to_vec());
+            }
+        }
+        Ok(())
+    }
+
+    /// The samples of `p` at or after `since`, if any (`p` sorted).
+    fn window<'a>(&'a self, p: &'a PendingSeries, since: i64) -> Option<(&'a [i64], &'a [f64])> {
+        let ts = self.columns.slice(&p.ts);
+        let from = ts.partition_point(|&t| t < since);
+        (from < ts.len()).then(|| (&ts[from..], &p.values[from..]))
+    }
+
+    /// Whether `store` is a snapshot of this builder holding exactly the series that have
+    /// samples at or after `since`, all sorted.
+    fn same_window_series(&self, store: &Store, since: i64) -> bool {
+        let Some((instance, ids)) = &store.source else {
+            return false;
+        };
+        if *instance != self.instance {
+            return false;
+        }
+        let mut expected = ids.iter();
+        for (id, p) in self.pending.iter().enumerate() {
+            if !p.sorted {
+                return false;
+            }
+            let in_window = self
+                .columns
+                .slice(&p.ts)
+                .last()
+                .is_some_and(|&t| t >= since);
+            if in_window && expected.next() != Some(&(id as u32)) {
+                return false;
+            }
+        }
+        expected.next().is_none()
     }
 
     /// Sorts, checks and freezes everything appended so far.
@@ -329,7 +440,22 @@ impl StoreBuilder {
             series,
             by_name,
             metric_types: self.metric_types,
+            source: None,
+            selections: Selections::default(),
         })
+    }
+}
+
+/// Series scraped together share their tail's column, as they share the whole one.
+#[derive(Default)]
+struct Tails(HashMap<(*const i64, usize), Arc<[i64]>>);
+
+impl Tails {
+    fn share(&mut self, tail: &[i64]) -> Arc<[i64]> {
+        self.0
+            .entry((tail.as_ptr(), tail.len()))
+            .or_insert_with(|| Arc::from(tail))
+            .clone()
     }
 }
 
@@ -378,13 +504,14 @@ fn sort_series(s: &mut PendingSeries) -> Result<(), StoreError> {
 }
 
 /// Builds the frozen series, moving staleness markers out of the value column.
-fn split_stale(labels: Labels, timestamps: Arc<[i64]>, values: Vec<f64>) -> Series {
+fn split_stale(labels: Labels, timestamps: Arc<[i64]>, mut values: Vec<f64>) -> Series {
     let has_stale = values.iter().any(|v| is_stale_nan(*v));
     if !has_stale {
+        values.shrink_to_fit();
         return Series {
             labels,
             timestamps,
-            values: values.into_boxed_slice(),
+            values,
             stale: Box::new([]),
         };
     }
@@ -400,7 +527,7 @@ fn split_stale(labels: Labels, timestamps: Arc<[i64]>, values: Vec<f64>) -> Seri
     Series {
         labels,
         timestamps: Arc::from(ts),
-        values: vs.into_boxed_slice(),
+        values: vs,
         stale: stale.into_boxed_slice(),
     }
 }

@@ -15,7 +15,7 @@ use super::Compat;
 use super::eval::{Ctx, EvalResult, Node};
 use super::format::go_f;
 use super::kahan::kahan_sum_inc;
-use super::series::{ABSENT, Grid, StepSeries, canonical, is_absent};
+use super::series::{ABSENT, Grid, GroupIndex, StepSeries, canonical, is_absent};
 use crate::model::{Labels, METRIC_NAME};
 
 pub fn eval(ctx: &mut Ctx, grid: Grid, a: &AggregateExpr) -> EvalResult<Node> {
@@ -65,35 +65,34 @@ fn scalar_param(p: Option<Node>, grid: Grid) -> EvalResult<Vec<f64>> {
     }
 }
 
+/// Whether a label named `name` is kept in the group labels (see [`group_labels`]).
+fn in_group(name: &str, modifier: &Option<LabelModifier>) -> bool {
+    match modifier {
+        None => false,
+        Some(LabelModifier::Include(keep)) => keep.labels.iter().any(|k| k == name),
+        Some(LabelModifier::Exclude(drop)) => {
+            name != METRIC_NAME && !drop.labels.iter().any(|k| k == name)
+        }
+    }
+}
+
 /// The output labels of a group: `by` keeps the listed labels, `without` drops them and the
 /// metric name; no modifier drops everything.
 pub fn group_labels(labels: &Labels, modifier: &Option<LabelModifier>) -> Labels {
     match modifier {
         None => Labels::empty(),
-        Some(LabelModifier::Include(keep)) => {
-            labels.filtered(|n| keep.labels.iter().any(|k| k == n))
-        }
-        Some(LabelModifier::Exclude(drop)) => {
-            labels.filtered(|n| n != METRIC_NAME && !drop.labels.iter().any(|k| k == n))
-        }
+        Some(_) => labels.filtered(|n| in_group(n, modifier)),
     }
 }
 
 /// Assigns each input series a group index; returns (group of each series, group labels).
 fn grouping(input: &[StepSeries], modifier: &Option<LabelModifier>) -> (Vec<usize>, Vec<Labels>) {
-    let mut index: HashMap<Labels, usize> = HashMap::default();
-    let mut groups = Vec::new();
+    let mut index = GroupIndex::default();
     let of = input
         .iter()
-        .map(|s| {
-            let g = group_labels(&s.labels, modifier);
-            *index.entry(g.clone()).or_insert_with(|| {
-                groups.push(g);
-                groups.len() - 1
-            })
-        })
+        .map(|s| index.group_of(&s.labels, |n| in_group(n, modifier)))
         .collect();
-    (of, groups)
+    (of, index.groups)
 }
 
 /// A group's output drops its name when any member's name is marked for removal.

@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use promql_parser::parser::{AtModifier, Expr, Offset, SubqueryExpr, VectorSelector};
 
 use super::annotations::Annotations;
-use super::selector::{compile_selector, lookback_sample, select_series};
+use super::selector::{lookback_sample, selected};
 use super::series::{ABSENT, Grid, SeriesSet, StepSeries, canonical, is_absent};
 use super::value::RangeSeries;
 use super::{Compat, EngineOptions};
@@ -168,13 +168,12 @@ impl<'a> Ctx<'a> {
         vs: &VectorSelector,
         pick: impl Fn(&Series, usize) -> f64,
     ) -> EvalResult<Vec<StepSeries>> {
-        let alts = compile_selector(vs, self.compat())?;
-        let ids = select_series(self.store, &alts);
+        let ids = selected(self.store, vs, self.compat())?;
         let times = self.eval_times(grid, &vs.at, &vs.offset);
         let lookback = self.opts.lookback_delta.millis();
         let mut out = Vec::with_capacity(ids.len());
         let mut loaded = 0;
-        for id in ids {
+        for &id in ids.iter() {
             let s = &self.store.series()[id as usize];
             let mut values = vec![ABSENT; grid.n];
             for (k, &t) in times.iter().enumerate() {
@@ -199,12 +198,11 @@ impl<'a> Ctx<'a> {
             Expr::Paren(p) => self.eval_range_arg(grid, &p.expr),
             Expr::MatrixSelector(ms) => {
                 let vs = &ms.vs;
-                let alts = compile_selector(vs, self.compat())?;
-                let ids = select_series(self.store, &alts);
+                let ids = selected(self.store, vs, self.compat())?;
                 let store: &'a Store = self.store;
                 let series = ids
-                    .into_iter()
-                    .map(|id| {
+                    .iter()
+                    .map(|&id| {
                         let s = &store.series()[id as usize];
                         RangeInput {
                             labels: s.labels.clone(),

@@ -5,7 +5,7 @@
 //! a staleness marker; a range selector `x[d]` at `t` takes the samples in `(t-d, t]` (3.x)
 //! or `[t-d, t]` (2.x), staleness markers dropped.
 
-use promql_parser::label::{MatchOp, Matcher};
+use promql_parser::label::{MatchOp, Matcher, Matchers};
 use promql_parser::parser::VectorSelector;
 use regex::Regex;
 use std::sync::Arc;
@@ -117,6 +117,27 @@ pub fn compile_selector(
 pub fn matches_all(alt: &[CompiledMatcher], labels: &Labels) -> bool {
     alt.iter()
         .all(|m| m.matches(labels.get(&m.name).unwrap_or("")))
+}
+
+/// What a remembered selection is keyed by: the selector's name and matchers.
+struct SelectionKey {
+    compat: Compat,
+    name: Option<String>,
+    matchers: Matchers,
+}
+
+/// Ids of the store's series `vs` matches, in store order; the store remembers them, so a
+/// selector evaluated at many instants (or by many measurements) matches once per store.
+pub fn selected(store: &Store, vs: &VectorSelector, compat: Compat) -> Result<Arc<[u32]>, String> {
+    store.selection(
+        |k: &SelectionKey| k.compat == compat && k.name == vs.name && k.matchers == vs.matchers,
+        || SelectionKey {
+            compat,
+            name: vs.name.clone(),
+            matchers: vs.matchers.clone(),
+        },
+        || compile_selector(vs, compat).map(|alts| select_series(store, &alts)),
+    )
 }
 
 /// Ids of the store's series matched by any alternative, in store order.

@@ -131,6 +131,35 @@ impl SeriesSet {
     }
 }
 
+/// Groups label sets by the labels a predicate keeps, hashing those labels in place: a
+/// group's label set is built once, when its first member arrives, not once per member.
+#[derive(Debug, Default)]
+pub struct GroupIndex {
+    index: HashMap<u64, Vec<usize>>,
+    /// Each group's labels (the kept labels of its first member), in order of appearance.
+    pub groups: Vec<Labels>,
+}
+
+impl GroupIndex {
+    /// The group of `labels` under `keep`, created if new.
+    pub fn group_of(&mut self, labels: &Labels, keep: impl Fn(&str) -> bool) -> usize {
+        use std::hash::{Hash, Hasher};
+        let kept = || labels.iter().filter(|l| keep(&l.name));
+        let mut h = rustc_hash::FxHasher::default();
+        kept().for_each(|l| l.hash(&mut h));
+        let candidates = self.index.entry(h.finish()).or_default();
+        if let Some(&g) = candidates
+            .iter()
+            .find(|&&g| kept().eq(self.groups[g].iter()))
+        {
+            return g;
+        }
+        self.groups.push(labels.filtered(&keep));
+        candidates.push(self.groups.len() - 1);
+        self.groups.len() - 1
+    }
+}
+
 /// Merges series whose labels became equal (e.g. after dropping names); errors when two
 /// have a value at the same step.
 pub fn merge_by_labels(input: Vec<StepSeries>, n: usize) -> Result<Vec<StepSeries>, String> {

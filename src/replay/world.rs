@@ -123,13 +123,15 @@ impl DataSource for WorldSource {
     fn store_at(&mut self, t: Timestamp) -> &Store {
         self.advance_to(t);
         if self.snapshot_at != Some(self.world.now()) {
-            let snapshot = match self.reach {
-                Some(r) => self.builder.snapshot_since((self.world.now() - r).millis()),
-                None => self.builder.snapshot(),
+            let refreshed = match self.reach {
+                Some(r) => {
+                    let since = (self.world.now() - r).millis();
+                    self.builder.refresh_since(&mut self.store, since)
+                }
+                None => self.builder.snapshot().map(|s| self.store = s),
             };
-            match snapshot {
-                Ok(s) => self.store = s,
-                Err(e) => self.warnings.push(format!("world data: {e}")),
+            if let Err(e) = refreshed {
+                self.warnings.push(format!("world data: {e}"));
             }
             self.snapshot_at = Some(self.world.now());
         }

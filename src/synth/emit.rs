@@ -63,6 +63,11 @@ impl PodSeries {
         self.any || self.builder == 0
     }
 
+    /// Whether the ids belong to `builder`, for a pod with `buckets` buckets.
+    fn bound_to(&self, builder: &StoreBuilder, buckets: usize) -> bool {
+        self.builder == builder.instance() && self.buckets.len() == buckets
+    }
+
     /// Makes the ids belong to `builder`, looking every series of `pod` up if they did not,
     /// in the order a scrape writes them (restarts, requests, buckets, sum, count, memory).
     pub fn bind(
@@ -74,7 +79,7 @@ impl PodSeries {
         codes: &[String],
     ) {
         let buckets = pod.buckets.len();
-        if self.builder == builder.instance() && self.buckets.len() == buckets {
+        if self.bound_to(builder, buckets) {
             return;
         }
         self.builder = builder.instance();
@@ -178,14 +183,16 @@ impl<'a> Scrape<'a> {
 
     /// Binds the pod's series ids to `builder` (see `PodSeries::bind`).
     pub fn bind(&self, builder: &mut StoreBuilder, pod: &mut Pod) {
+        if pod.series.bound_to(builder, pod.buckets.len()) {
+            return;
+        }
         let mut ids = std::mem::take(&mut pod.series);
         ids.bind(builder, self.metrics, pod, self.filter, self.codes);
         pod.series = ids;
     }
 
-    /// The application's own metrics, scraped from the pod at `t`.
-    pub fn pod(&self, builder: &mut StoreBuilder, pod: &mut Pod, t: Timestamp) {
-        self.bind(builder, pod);
+    /// The application's own metrics, scraped at `t` from a pod bound to `builder`.
+    fn pod_bound(&self, builder: &mut StoreBuilder, pod: &mut Pod, t: Timestamp) {
         let ids = &mut pod.series;
         let m = self.metrics;
         for (code, v) in &pod.requests {
@@ -202,12 +209,6 @@ impl<'a> Scrape<'a> {
         append(builder, ids.memory, t, pod.memory.round());
     }
 
-    /// kube-state-metrics' restart counter for the pod's container, scraped at `t`.
-    pub fn restarts(&self, builder: &mut StoreBuilder, pod: &mut Pod, t: Timestamp) {
-        self.bind(builder, pod);
-        append(builder, pod.series.restarts, t, pod.restarts as f64);
-    }
-
     /// One scrape slot at `t` for a pod: kube-state-metrics always reports the restart
     /// counter; the pod's own scrape lands within ±`jitter` (at a time whose OpenMetrics
     /// text is exact) unless the pod is restarting or the scrape is missed.
@@ -219,11 +220,12 @@ impl<'a> Scrape<'a> {
         jitter: Duration,
         missed: f64,
     ) {
-        self.restarts(builder, pod, t);
+        self.bind(builder, pod);
+        append(builder, pod.series.restarts, t, pod.restarts as f64);
         let (j, miss) = pod.scrape_outcome(jitter.millis(), missed);
         if !(pod.down || miss) {
             let at = super::write::openmetrics_exact(t + Duration(j));
-            self.pod(builder, pod, at);
+            self.pod_bound(builder, pod, at);
         }
     }
 }

@@ -2,8 +2,6 @@
 //! over `_bucket{le=...}` series. Native histograms are not supported: the native-only
 //! functions return nothing for float input, as Prometheus does.
 
-use rustc_hash::FxHashMap as HashMap;
-
 use promql_parser::parser::Call;
 
 use super::{scalar_args, vector_arg};
@@ -11,7 +9,7 @@ use crate::model::{Labels, METRIC_NAME};
 use crate::promql::Compat;
 use crate::promql::annotations::with_metric_name;
 use crate::promql::eval::{Ctx, EvalResult, Node};
-use crate::promql::series::{Grid, StepSeries, canonical, is_absent};
+use crate::promql::series::{Grid, GroupIndex, StepSeries, canonical, is_absent};
 
 #[derive(Clone, Copy, Debug)]
 struct Bucket {
@@ -22,8 +20,8 @@ struct Bucket {
 /// Groups bucket series by their labels without `le`; returns per group the member
 /// series with their parsed upper bounds.
 fn bucket_groups(ctx: &mut Ctx, input: &[StepSeries]) -> (Vec<Labels>, Vec<Vec<(usize, f64)>>) {
-    let mut index: HashMap<Labels, usize> = HashMap::default();
-    let (mut keys, mut members): (Vec<Labels>, Vec<Vec<(usize, f64)>>) = (Vec::new(), Vec::new());
+    let mut index = GroupIndex::default();
+    let mut members: Vec<Vec<(usize, f64)>> = Vec::new();
     for (i, s) in input.iter().enumerate() {
         let le = s.labels.get("le").unwrap_or("");
         let Some(upper) = parse_le(le) else {
@@ -34,24 +32,26 @@ fn bucket_groups(ctx: &mut Ctx, input: &[StepSeries]) -> (Vec<Labels>, Vec<Vec<(
             ));
             continue;
         };
-        let key = s.labels.filtered(|n| n != "le");
-        let g = *index.entry(key.clone()).or_insert_with(|| {
-            keys.push(key);
+        let g = index.group_of(&s.labels, |n| n != "le");
+        if g == members.len() {
             members.push(Vec::new());
-            keys.len() - 1
-        });
+        }
         members[g].push((i, upper));
     }
-    (keys, members)
+    (index.groups, members)
 }
 
 fn parse_le(s: &str) -> Option<f64> {
     let t = s.trim();
-    match t.to_ascii_lowercase().as_str() {
-        "+inf" | "inf" => Some(f64::INFINITY),
-        "-inf" => Some(f64::NEG_INFINITY),
-        "nan" => Some(f64::NAN),
-        _ => t.parse().ok(),
+    let is = |word: &str| t.eq_ignore_ascii_case(word);
+    if is("+inf") || is("inf") {
+        Some(f64::INFINITY)
+    } else if is("-inf") {
+        Some(f64::NEG_INFINITY)
+    } else if is("nan") {
+        Some(f64::NAN)
+    } else {
+        t.parse().ok()
     }
 }
 

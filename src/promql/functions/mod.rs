@@ -14,10 +14,13 @@ mod special;
 use promql_parser::parser::value::ValueType;
 use promql_parser::parser::{Call, Expr};
 
+use std::sync::Arc;
+
 use super::Compat;
-use super::eval::{Ctx, EvalResult, Node};
+use super::eval::{Ctx, EvalResult, Node, RangeInput};
 use super::selector::slide;
 use super::series::{ABSENT, Grid, StepSeries, canonical, is_absent};
+use crate::model::METRIC_NAME;
 
 /// One window of one series: its samples and the window bounds (milliseconds).
 pub struct Window<'w> {
@@ -270,6 +273,7 @@ fn eval_range_fn(
     let mut sargs = vec![0.0; scalars.len()];
     let mut out = Vec::with_capacity(arg.series.len());
     let mut loaded = 0usize;
+    let mut checked: Option<(&Arc<str>, Option<&str>)> = None;
     for s in &arg.series {
         let mut values = vec![ABSENT; grid.n];
         let (mut lo, mut hi) = (0, 0);
@@ -307,8 +311,13 @@ fn eval_range_fn(
             ctx.drop_name(&mut series);
         }
         if series.has_any() {
-            if check_counter && let Some(n) = s.labels.metric_name() {
-                ctx.annos.check_counter(n, s.labels.get("__type__"));
+            if check_counter && let Some(n) = s.labels.label(METRIC_NAME) {
+                // Series of one name share its string: check each name (and type) once.
+                let typ = s.labels.get("__type__");
+                if !checked.is_some_and(|(c, t)| Arc::ptr_eq(c, &n.value) && t == typ) {
+                    ctx.annos.check_counter(&n.value, typ);
+                    checked = Some((&n.value, typ));
+                }
             }
             out.push(series);
         }
@@ -319,8 +328,24 @@ fn eval_range_fn(
             "query processing would load too many samples into memory in query execution".into(),
         );
     }
+    if arg.from_selector && (name_rule != Drop || one_metric_name(&arg.series)) {
+        // Distinct stored series of one name stay distinct without it: nothing to merge.
+        return Ok(Node::Vector(out));
+    }
     let merged = ctx.merge(out, grid)?;
     Ok(Node::Vector(merged))
+}
+
+/// Whether every series carries the same metric name (or none does).
+fn one_metric_name(series: &[RangeInput]) -> bool {
+    let mut names = series
+        .iter()
+        .map(|s| s.labels.label(METRIC_NAME).map(|l| &l.value));
+    let first = names.next().flatten();
+    names.all(|n| match (n, first) {
+        (Some(a), Some(b)) => Arc::ptr_eq(a, b) || a == b,
+        (a, b) => a.is_none() && b.is_none(),
+    })
 }
 
 /// Evaluates the instant-vector argument of a function (its first).
