@@ -34,16 +34,33 @@ impl<K: Hash + Eq, V: Clone> Memo<K, V> {
         K: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
+        self.read_or_insert(key, owned, make, V::clone)
+    }
+
+    /// `read` of the value remembered for `key` (else of `make`'s, remembered under
+    /// `owned()`): reads part of a value without cloning all of it.
+    pub fn read_or_insert<Q, R>(
+        &self,
+        key: &Q,
+        owned: impl FnOnce() -> K,
+        make: impl FnOnce() -> V,
+        read: impl FnOnce(&V) -> R,
+    ) -> R
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
         if let Some(v) = self.map.borrow().get(key) {
-            return v.clone();
+            return read(v);
         }
         let v = make();
+        let r = read(&v);
         let mut map = self.map.borrow_mut();
         if map.len() >= self.capacity {
             map.clear();
         }
-        map.insert(owned(), v.clone());
-        v
+        map.insert(owned(), v);
+        r
     }
 }
 

@@ -448,14 +448,27 @@ impl StoreBuilder {
 
 /// Series scraped together share their tail's column, as they share the whole one.
 #[derive(Default)]
-struct Tails(HashMap<(*const i64, usize), Arc<[i64]>>);
+struct Tails {
+    shared: HashMap<(*const i64, usize), Arc<[i64]>>,
+    /// The last tail shared: series of one group are usually adjacent.
+    last: Option<((*const i64, usize), Arc<[i64]>)>,
+}
 
 impl Tails {
     fn share(&mut self, tail: &[i64]) -> Arc<[i64]> {
-        self.0
-            .entry((tail.as_ptr(), tail.len()))
+        let key = (tail.as_ptr(), tail.len());
+        if let Some((k, column)) = &self.last
+            && *k == key
+        {
+            return column.clone();
+        }
+        let column = self
+            .shared
+            .entry(key)
             .or_insert_with(|| Arc::from(tail))
-            .clone()
+            .clone();
+        self.last = Some((key, column.clone()));
+        column
     }
 }
 

@@ -60,15 +60,14 @@ impl Compat {
         // The entry keeps a clone of `labels`, so its storage (the key) cannot be reused
         // by another label set while the entry lives.
         let key = (labels.storage_id(), self == Compat::V3);
-        STRIPPED
-            .with(|m| {
-                m.get_or_insert(
-                    &key,
-                    || key,
-                    || (labels.clone(), labels.filtered(|n| !self.is_name_label(n))),
-                )
-            })
-            .1
+        STRIPPED.with(|m| {
+            m.read_or_insert(
+                &key,
+                || key,
+                || (labels.clone(), labels.filtered(|n| !self.is_name_label(n))),
+                |(_, stripped)| stripped.clone(),
+            )
+        })
     }
 }
 
@@ -153,6 +152,27 @@ impl Engine {
 
     /// `parse_with`, sharing the parsed tree (no copy): the form for hot paths.
     pub fn parse_shared(&self, query: &str, timing: QueryTiming) -> Result<Rc<Expr>, QueryError> {
+        if timing.step_ms != 0 || timing.range_ms != 0 {
+            return self.parse_checked(query, timing);
+        }
+        // Instant queries (every measurement) skip the rewrite and checks once seen.
+        thread_local! {
+            static PREPARED: [Memo<String, Result<Rc<Expr>, QueryError>>; 4] =
+                std::array::from_fn(|_| Memo::new(1024));
+        }
+        let flags = usize::from(self.options.compat == Compat::V3) * 2
+            + usize::from(self.options.experimental_functions);
+        PREPARED.with(|m| {
+            m[flags].get_or_insert(
+                query,
+                || query.to_string(),
+                || self.parse_checked(query, timing),
+            )
+        })
+    }
+
+    /// `parse_shared` without its last memo: rewrite, parse (memoised), check.
+    fn parse_checked(&self, query: &str, timing: QueryTiming) -> Result<Rc<Expr>, QueryError> {
         register_holt_winters();
         let text = match self.options.compat {
             Compat::V3 => duration_expr::rewrite(query, timing),

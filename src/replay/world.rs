@@ -18,7 +18,9 @@ use crate::model::{Duration, Labels, Store, StoreBuilder, Timestamp};
 use crate::promql::selector::{CompiledMatcher, compile_selector, matches_all};
 use crate::promql::{self, Engine, EngineOptions, QueryTiming};
 use crate::sim::{self, OperatorPolicy, OutcomeResult, Window};
-use crate::synth::{Router, SeriesFilter, ServedWeight, UserImpact, World, WorldConfig};
+use crate::synth::{
+    Router, SERIES_LABELS, SeriesFilter, ServedWeight, UserImpact, World, WorldConfig,
+};
 
 /// How long the world keeps running after the decision, so the data shows its effect (the
 /// canary dropping to 0 after an abort, or taking all traffic after a promotion).
@@ -304,7 +306,9 @@ fn queries_reach(engine: &Engine, queries: &[Rc<Expr>]) -> Option<Duration> {
         .try_fold(Duration(0), |reach, q| Some(reach.max(engine.reach(q)?)))
 }
 
-/// The series some of `queries` can select.
+/// The series some of `queries` can select, and the pods that may have one: a pod whose
+/// own labels fail a matcher of every alternative (`version="canary"` for a stable pod)
+/// has none.
 fn selected_series(engine: &Engine, queries: &[Rc<Expr>]) -> SeriesFilter {
     let alternatives: Vec<Vec<CompiledMatcher>> = queries
         .iter()
@@ -312,9 +316,19 @@ fn selected_series(engine: &Engine, queries: &[Rc<Expr>]) -> SeriesFilter {
         .filter_map(|vs| compile_selector(vs, engine.options.compat).ok())
         .flatten()
         .collect();
-    SeriesFilter(Arc::new(move |labels: &Labels| {
-        alternatives.iter().any(|alt| matches_all(alt, labels))
-    }))
+    let pod_matchers: Vec<Vec<CompiledMatcher>> = alternatives
+        .iter()
+        .map(|alt| {
+            alt.iter()
+                .filter(|m| !SERIES_LABELS.contains(&m.name.as_str()))
+                .cloned()
+                .collect()
+        })
+        .collect();
+    SeriesFilter::new(
+        Arc::new(move |labels: &Labels| alternatives.iter().any(|alt| matches_all(alt, labels))),
+        Arc::new(move |pod: &Labels| pod_matchers.iter().any(|alt| matches_all(alt, pod))),
+    )
 }
 
 fn minus(a: UserImpact, b: UserImpact) -> UserImpact {

@@ -18,13 +18,31 @@ fn with(base: &Labels, name: &str, extra: &[(&str, &str)]) -> Labels {
     b.build()
 }
 
+/// Labels a scrape adds to a pod's own (`with`): a filter cannot judge them from the pod.
+pub const SERIES_LABELS: [&str; 4] = ["__name__", "status", "le", "container"];
+
+type LabelTest = std::sync::Arc<dyn Fn(&Labels) -> bool + Send + Sync>;
+
 /// Which series a world writes (`World::keep_only`).
 #[derive(Clone)]
-pub struct SeriesFilter(pub std::sync::Arc<dyn Fn(&Labels) -> bool + Send + Sync>);
+pub struct SeriesFilter {
+    series: LabelTest,
+    pod: LabelTest,
+}
 
 impl SeriesFilter {
+    /// `series` decides for one series' labels; `pod`, given a pod's labels, returns false
+    /// only when `series` keeps none of the pod's series (their labels then need not be
+    /// built at all). `pod` must not read the labels of [`SERIES_LABELS`].
+    pub fn new(series: LabelTest, pod: LabelTest) -> SeriesFilter {
+        SeriesFilter { series, pod }
+    }
     pub fn keeps(&self, labels: &Labels) -> bool {
-        (self.0)(labels)
+        (self.series)(labels)
+    }
+    /// Whether some series of a pod with these labels may be kept.
+    pub fn may_keep_pod(&self, pod: &Labels) -> bool {
+        (self.pod)(pod)
     }
 }
 
@@ -83,6 +101,14 @@ impl PodSeries {
             return;
         }
         self.builder = builder.instance();
+        if filter.is_some_and(|f| !f.may_keep_pod(&pod.labels)) {
+            *self = PodSeries {
+                builder: self.builder,
+                buckets: vec![None; buckets],
+                ..PodSeries::default()
+            };
+            return;
+        }
         let labels = &pod.labels;
         let mut id = |labels: Labels| {
             filter
@@ -221,6 +247,9 @@ impl<'a> Scrape<'a> {
         missed: f64,
     ) {
         self.bind(builder, pod);
+        if !pod.series.any() {
+            return; // nothing of it is written, and its streams are its own
+        }
         append(builder, pod.series.restarts, t, pod.restarts as f64);
         let (j, miss) = pod.scrape_outcome(jitter.millis(), missed);
         if !(pod.down || miss) {

@@ -69,7 +69,7 @@ pub use config::{
     Burst, Distribution, InternalService, LatencyConfig, MetricsConfig, NginxAffinity, Quiet,
     Regression, Router, RoutingConfig, Shape, TrafficConfig, VersionConfig, WorldConfig,
 };
-pub use emit::SeriesFilter;
+pub use emit::{SERIES_LABELS, SeriesFilter};
 pub use latency::LatencyModel;
 pub use router::{Pods, Split};
 pub use world::{ServedWeight, UserImpact, World};

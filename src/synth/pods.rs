@@ -52,24 +52,34 @@ pub struct Pod {
 
 /// Draws `n` trials split by `probs` (summing to ≤ 1; the rest is the last outcome).
 pub fn multinomial(rng: &mut Rng64, n: u64, probs: &[f64]) -> Vec<u64> {
-    let mut out = Vec::with_capacity(probs.len());
+    let mut out = vec![0; probs.len()];
+    multinomial_add(rng, n, probs, &mut out);
+    out
+}
+
+/// [`multinomial`], adding the draw for `probs[i]` to `out[i]`; returns how many of the
+/// `n` trials fell in `probs` (the rest went to the last outcome).
+fn multinomial_add(rng: &mut Rng64, n: u64, probs: &[f64], out: &mut [u64]) -> u64 {
     let (mut left, mut mass) = (n, 1.0f64);
-    for &p in probs {
+    for (&p, slot) in probs.iter().zip(out.iter_mut()) {
+        if left == 0 {
+            break; // every later draw is 0 and consumes no randomness
+        }
         let q = if mass <= 0.0 {
             0.0
         } else {
             (p / mass).clamp(0.0, 1.0)
         };
-        let k = if left == 0 || q == 0.0 {
+        let k = if q == 0.0 {
             0
         } else {
             Binomial::new(left, q).map_or(0, |b| b.sample(rng))
         };
-        out.push(k);
+        *slot += k;
         left -= k;
         mass -= p;
     }
-    out
+    n - left
 }
 
 /// A Poisson draw; 0 for a non-positive or non-finite mean.
@@ -141,28 +151,38 @@ impl Pod {
         let counts = multinomial(&mut self.traffic, n, &ratios);
         let mut errors = 0;
         let mut failed = 0;
-        for ((code, _), k) in b.statuses.iter().zip(&counts) {
-            if *k > 0 {
-                *self.requests.entry(code.clone()).or_insert(0) += k;
+        for ((code, _), &k) in b.statuses.iter().zip(&counts) {
+            if k > 0 {
+                self.count_requests(code, k);
                 failed += k;
                 if code.as_str() >= "500" {
                     errors += k;
                 }
             }
         }
-        *self.requests.entry("200".to_string()).or_insert(0) += n - failed;
+        self.count_requests("200", n - failed);
         let probs = &latency.probs;
-        let per_bucket = multinomial(&mut self.traffic, n, &probs[..probs.len() - 1]);
-        let in_finite: u64 = per_bucket.iter().sum();
-        for (slot, k) in self.buckets.iter_mut().zip(&per_bucket) {
-            *slot += k;
-        }
+        let in_finite = multinomial_add(
+            &mut self.traffic,
+            n,
+            &probs[..probs.len() - 1],
+            &mut self.buckets,
+        );
         *self.buckets.last_mut().expect("buckets include +Inf") += n - in_finite;
         self.sum += n as f64 * latency.mean;
         self.count += n;
         Served {
             requests: n,
             errors,
+        }
+    }
+
+    fn count_requests(&mut self, code: &str, k: u64) {
+        match self.requests.get_mut(code) {
+            Some(total) => *total += k,
+            None => {
+                self.requests.insert(code.to_string(), k);
+            }
         }
     }
 
