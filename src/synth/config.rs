@@ -47,7 +47,7 @@ pub struct WorldConfig {
 }
 
 /// Request arrivals: Poisson around `rps × diurnal × drift`, with bursts and quiet periods.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TrafficConfig {
     /// Mean requests per second at the diurnal mean (default 100).
@@ -66,7 +66,7 @@ pub struct TrafficConfig {
 }
 
 /// Traffic multiplied by `factor` during `[at, at+for)`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Burst {
     #[serde(deserialize_with = "duration")]
@@ -77,7 +77,7 @@ pub struct Burst {
 }
 
 /// Traffic replaced by `rps` (default 0: the `0/0 = NaN` case) during `[at, at+for)`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Quiet {
     #[serde(deserialize_with = "duration")]

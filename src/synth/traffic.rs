@@ -3,6 +3,10 @@
 //!
 //! Depends on `config` and `model`.
 
+use std::cell::RefCell;
+
+use rustc_hash::FxHashMap;
+
 use super::config::TrafficConfig;
 use crate::model::{Duration, Timestamp};
 
@@ -54,6 +58,32 @@ pub fn expected_requests(
             rate(cfg, start, Timestamp(mid)) * h / 1000.0
         })
         .sum()
+}
+
+/// [`expected_requests`], remembered per thread for one traffic configuration and start:
+/// the trials of a scenario run the same slots under the same traffic.
+pub fn expected_requests_remembered(
+    cfg: &TrafficConfig,
+    start: Timestamp,
+    from: Timestamp,
+    to: Timestamp,
+) -> f64 {
+    type Remembered = Option<(TrafficConfig, Timestamp, FxHashMap<(i64, i64), f64>)>;
+    thread_local! {
+        static REMEMBERED: RefCell<Remembered> = const { RefCell::new(None) };
+    }
+    REMEMBERED.with(|r| {
+        let mut r = r.borrow_mut();
+        let fresh =
+            !matches!(&*r, Some((c, s, slots)) if c == cfg && *s == start && slots.len() < 100_000);
+        if fresh {
+            *r = Some((cfg.clone(), start, FxHashMap::default()));
+        }
+        let (_, _, slots) = r.as_mut().expect("set above");
+        *slots
+            .entry((from.millis(), to.millis()))
+            .or_insert_with(|| expected_requests(cfg, start, from, to))
+    })
 }
 
 #[cfg(test)]

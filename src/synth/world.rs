@@ -284,7 +284,8 @@ impl World {
         let p_new = router::router_probability(r.router, w, r.nginx_weight_total, pods);
         let sticky = self.sticky.advance(p_new, to - from);
         let split = router::split(&r, weight, pods, sticky);
-        let expected = traffic::expected_requests(&self.cfg.traffic, self.cfg.start, from, to);
+        let expected =
+            traffic::expected_requests_remembered(&self.cfg.traffic, self.cfg.start, from, to);
         let internal = expected * r.internal_share;
         let external = expected - internal;
         let mut impact = UserImpact {
