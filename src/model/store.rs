@@ -83,7 +83,12 @@ pub struct Store {
     /// For a snapshot: the builder it came from and the builder's id of each series.
     source: Option<(u64, Vec<u32>)>,
     selections: Selections,
+    /// Label sets derived from each series (`Store::derived_labels`), per derivation.
+    derived: [std::sync::OnceLock<Box<[std::sync::OnceLock<Labels>]>>; DERIVATIONS],
 }
+
+/// How many label derivations a store remembers (`Store::derived_labels`).
+pub const DERIVATIONS: usize = 2;
 
 /// Selections the query engine remembered (`Store::selection`): a key and the ids it
 /// selected. Valid while the store holds the same series.
@@ -109,6 +114,25 @@ impl std::fmt::Debug for Selections {
 }
 
 impl Store {
+    /// `derive` of the labels of series `id`, made once per store for derivation number
+    /// `which` (< `DERIVATIONS`): the query engine strips the names of the same series at
+    /// every instant.
+    pub fn derived_labels(
+        &self,
+        id: u32,
+        which: usize,
+        derive: impl FnOnce(&Labels) -> Labels,
+    ) -> Labels {
+        let cells = self.derived[which].get_or_init(|| {
+            (0..self.series.len())
+                .map(|_| std::sync::OnceLock::new())
+                .collect()
+        });
+        cells[id as usize]
+            .get_or_init(|| derive(&self.series[id as usize].labels))
+            .clone()
+    }
+
     /// The ids `select` returns, remembered under a key of type `K` (the first entry
     /// `is_key` accepts, else `key()`): a store's series and labels do not change, so a
     /// selector evaluated at many instants matches its series once.
@@ -355,6 +379,7 @@ impl StoreBuilder {
             metric_types: self.metric_types.clone(),
             source: Some((self.instance, ids)),
             selections: Selections::default(),
+            derived: Default::default(),
         })
     }
 
@@ -442,6 +467,7 @@ impl StoreBuilder {
             metric_types: self.metric_types,
             source: None,
             selections: Selections::default(),
+            derived: Default::default(),
         })
     }
 }

@@ -46,6 +46,8 @@ pub type EvalResult<T> = Result<T, String>;
 /// One input series of a range-vector argument: labels plus its sorted samples.
 pub struct RangeInput<'a> {
     pub labels: Labels,
+    /// The store series it is, for a plain selector's input.
+    pub store_id: Option<u32>,
     pub ts: Cow<'a, [i64]>,
     pub vs: Cow<'a, [f64]>,
 }
@@ -109,6 +111,20 @@ impl<'a> Ctx<'a> {
             s.drop_name = true;
         } else {
             s.labels = self.compat().strip_name(&s.labels);
+        }
+    }
+
+    /// Drops the name of a function's result over store series `id` (`drop_name`), with the
+    /// stripped labels remembered by the store.
+    pub fn drop_name_of(&self, s: &mut StepSeries, id: Option<u32>) {
+        match id {
+            Some(id) if !self.opts.delayed_name_removal => {
+                let compat = self.compat();
+                s.labels = self
+                    .store
+                    .derived_labels(id, compat as usize, |l| compat.strip_name(l));
+            }
+            _ => self.drop_name(s),
         }
     }
 
@@ -206,6 +222,7 @@ impl<'a> Ctx<'a> {
                         let s = &store.series()[id as usize];
                         RangeInput {
                             labels: s.labels.clone(),
+                            store_id: Some(id),
                             ts: Cow::Borrowed(&s.timestamps[..]),
                             vs: Cow::Borrowed(&s.values[..]),
                         }
@@ -266,6 +283,7 @@ impl<'a> Ctx<'a> {
                     };
                     Some(RangeInput {
                         labels,
+                        store_id: None,
                         ts: Cow::Owned(ts),
                         vs: Cow::Owned(vs),
                     })
@@ -279,6 +297,7 @@ impl<'a> Ctx<'a> {
                     .unzip();
                 vec![RangeInput {
                     labels: Labels::empty(),
+                    store_id: None,
                     ts: Cow::Owned(ts),
                     vs: Cow::Owned(vs),
                 }]

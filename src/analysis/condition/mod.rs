@@ -70,24 +70,39 @@ pub fn evaluate(p: &Program, result: Option<&ResultValue>) -> Result<bool, Strin
 }
 
 /// Parse, check against the type of `result`, evaluate: Argo's `EvalCondition`. Parsed
-/// programs are kept per thread: a simulation judges the same few conditions many times.
+/// programs and their type checks are kept per thread: a simulation judges the same few
+/// conditions many times.
 pub fn evaluate_condition(src: &str, result: Option<&ResultValue>) -> Result<bool, String> {
-    let program = parse_cached(src);
-    let program = program.as_ref().as_ref().map_err(|e| e.clone())?;
-    check(program, ResultType::of(result)).map_err(|e| e.message)?;
+    let parsed = parse_cached(src);
+    let program = parsed.program.as_ref().map_err(|e| e.clone())?;
+    let typ = ResultType::of(result);
+    parsed.checked[typ as usize]
+        .get_or_init(|| check(program, typ).map(|_| ()).map_err(|e| e.message))
+        .clone()?;
     evaluate(program, result)
 }
 
-fn parse_cached(src: &str) -> std::rc::Rc<Result<Program, String>> {
+/// A parsed condition, with its type check against each shape of `result` once done.
+struct Parsed {
+    program: Result<Program, String>,
+    checked: [std::cell::OnceCell<Result<(), String>>; 3],
+}
+
+fn parse_cached(src: &str) -> std::rc::Rc<Parsed> {
     thread_local! {
-        static PARSED: crate::memo::Memo<String, std::rc::Rc<Result<Program, String>>> =
+        static PARSED: crate::memo::Memo<String, std::rc::Rc<Parsed>> =
             crate::memo::Memo::new(1024);
     }
     PARSED.with(|m| {
         m.get_or_insert(
             src,
             || src.to_string(),
-            || std::rc::Rc::new(parse(src).map_err(|e| e.message)),
+            || {
+                std::rc::Rc::new(Parsed {
+                    program: parse(src).map_err(|e| e.message),
+                    checked: Default::default(),
+                })
+            },
         )
     })
 }

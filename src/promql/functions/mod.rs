@@ -308,7 +308,7 @@ fn eval_range_fn(
             drop_name: false,
         };
         if name_rule == Drop {
-            ctx.drop_name(&mut series);
+            ctx.drop_name_of(&mut series, s.store_id);
         }
         if series.has_any() {
             if check_counter && let Some(n) = s.labels.label(METRIC_NAME) {
