@@ -366,10 +366,10 @@ impl StoreBuilder {
         let mut ids = Vec::new();
         let mut tails = Tails::default();
         for (id, p) in self.pending.iter().enumerate() {
-            let Some((ts, vs)) = self.window(p, since) else {
+            let Some((from, timestamps)) = tails.window(self.columns.slice(&p.ts), since) else {
                 continue;
             };
-            let s = split_stale(p.labels.clone(), tails.share(ts), vs.to_vec());
+            let s = split_stale(p.labels.clone(), timestamps, p.values[from..].to_vec());
             push_series(&mut series, &mut by_name, s);
             ids.push(id as u32);
         }
@@ -395,10 +395,11 @@ impl StoreBuilder {
         let mut tails = Tails::default();
         for (s, &id) in store.series.iter_mut().zip(ids) {
             let p = &self.pending[id as usize];
-            let Some((ts, vs)) = self.window(p, since) else {
-                unreachable!("same_window_series checked every series");
-            };
-            let timestamps = tails.share(ts);
+            // Every series has samples in the window (`same_window_series`).
+            let (from, timestamps) = tails
+                .window(self.columns.slice(&p.ts), since)
+                .unwrap_or((p.values.len(), Arc::from([])));
+            let vs = &p.values[from..];
             if s.stale.is_empty() && !vs.iter().any(|v| is_stale_nan(*v)) {
                 s.timestamps = timestamps;
                 s.values.clear();
@@ -408,13 +409,6 @@ impl StoreBuilder {
             }
         }
         Ok(())
-    }
-
-    /// The samples of `p` at or after `since`, if any (`p` sorted).
-    fn window<'a>(&'a self, p: &'a PendingSeries, since: i64) -> Option<(&'a [i64], &'a [f64])> {
-        let ts = self.columns.slice(&p.ts);
-        let from = ts.partition_point(|&t| t < since);
-        (from < ts.len()).then(|| (&ts[from..], &p.values[from..]))
     }
 
     /// Whether `store` is a snapshot of this builder holding exactly the series that have
@@ -472,29 +466,39 @@ impl StoreBuilder {
     }
 }
 
-/// Series scraped together share their tail's column, as they share the whole one.
+/// The windows of the columns of one snapshot: series scraped together share their
+/// column, so they share its window's start and its tail, found and copied once.
 #[derive(Default)]
 struct Tails {
-    shared: HashMap<(*const i64, usize), Arc<[i64]>>,
-    /// The last tail shared: series of one group are usually adjacent.
-    last: Option<((*const i64, usize), Arc<[i64]>)>,
+    shared: HashMap<(*const i64, usize), (usize, Arc<[i64]>)>,
+    /// The last column seen: series of one group are usually adjacent.
+    last: Option<((*const i64, usize), (usize, Arc<[i64]>))>,
 }
 
 impl Tails {
-    fn share(&mut self, tail: &[i64]) -> Arc<[i64]> {
-        let key = (tail.as_ptr(), tail.len());
-        if let Some((k, column)) = &self.last
+    /// Where the samples at or after `since` start in column `ts`, and a shared copy of
+    /// them; `None` when there is none.
+    fn window(&mut self, ts: &[i64], since: i64) -> Option<(usize, Arc<[i64]>)> {
+        let key = (ts.as_ptr(), ts.len());
+        if let Some((k, found)) = &self.last
             && *k == key
         {
-            return column.clone();
+            return Some(found.clone());
         }
-        let column = self
-            .shared
-            .entry(key)
-            .or_insert_with(|| Arc::from(tail))
-            .clone();
-        self.last = Some((key, column.clone()));
-        column
+        let found = match self.shared.get(&key) {
+            Some(found) => found.clone(),
+            None => {
+                let from = ts.partition_point(|&t| t < since);
+                if from == ts.len() {
+                    return None;
+                }
+                let found = (from, Arc::from(&ts[from..]));
+                self.shared.insert(key, found.clone());
+                found
+            }
+        };
+        self.last = Some((key, found.clone()));
+        Some(found)
     }
 }
 

@@ -122,7 +122,7 @@ impl<'a> Ctx<'a> {
                 let compat = self.compat();
                 s.labels = self
                     .store
-                    .derived_labels(id, compat as usize, |l| compat.strip_name(l));
+                    .derived_labels(id, compat as usize, |l| compat.strip_name_now(l));
             }
             _ => self.drop_name(s),
         }

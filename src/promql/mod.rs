@@ -48,6 +48,11 @@ impl Compat {
             || (self == Compat::V3 && (name == "__type__" || name == "__unit__"))
     }
 
+    /// [`Compat::strip_name`] without its memo, for callers that remember the result.
+    pub fn strip_name_now(self, labels: &Labels) -> Labels {
+        labels.filtered(|n| !self.is_name_label(n))
+    }
+
     /// `labels` without the name labels. Remembered per thread by label storage: a
     /// simulation strips the names of the same stored series at every measurement.
     pub fn strip_name(self, labels: &Labels) -> Labels {
@@ -64,7 +69,7 @@ impl Compat {
             m.read_or_insert(
                 &key,
                 || key,
-                || (labels.clone(), labels.filtered(|n| !self.is_name_label(n))),
+                || (labels.clone(), self.strip_name_now(labels)),
                 |(_, stripped)| stripped.clone(),
             )
         })
