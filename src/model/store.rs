@@ -93,13 +93,16 @@ pub const DERIVATIONS: usize = 2;
 /// Selections the query engine remembered (`Store::selection`): a key and the ids it
 /// selected. Valid while the store holds the same series.
 #[derive(Default)]
-struct Selections(Mutex<Vec<(Box<dyn Any + Send>, Arc<[u32]>)>>);
+struct Selections(Mutex<Vec<Selection>>);
+
+/// A remembered selection: its key and the ids it selected.
+type Selection = (Box<dyn Any + Send>, Arc<[u32]>);
 
 /// More selectors than one store's queries use: past it the list starts again.
 const MAX_SELECTIONS: usize = 64;
 
 impl Selections {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(Box<dyn Any + Send>, Arc<[u32]>)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Selection>> {
         // A panic elsewhere cannot leave the list half-written: use it as it is.
         self.0
             .lock()
@@ -470,15 +473,20 @@ impl StoreBuilder {
 /// column, so they share its window's start and its tail, found and copied once.
 #[derive(Default)]
 struct Tails {
-    shared: HashMap<(*const i64, usize), (usize, Arc<[i64]>)>,
+    shared: HashMap<Column, Tail>,
     /// The last column seen: series of one group are usually adjacent.
-    last: Option<((*const i64, usize), (usize, Arc<[i64]>))>,
+    last: Option<(Column, Tail)>,
 }
+
+/// A timestamp column by address and length.
+type Column = (*const i64, usize);
+/// Where a column's window starts, and a copy of the window.
+type Tail = (usize, Arc<[i64]>);
 
 impl Tails {
     /// Where the samples at or after `since` start in column `ts`, and a shared copy of
     /// them; `None` when there is none.
-    fn window(&mut self, ts: &[i64], since: i64) -> Option<(usize, Arc<[i64]>)> {
+    fn window(&mut self, ts: &[i64], since: i64) -> Option<Tail> {
         let key = (ts.as_ptr(), ts.len());
         if let Some((k, found)) = &self.last
             && *k == key
@@ -675,6 +683,102 @@ mod tests {
         // Unsorted input falls back to a full snapshot.
         b.append(ids[2], 1, 2.0);
         assert_eq!(b.snapshot_since(70).unwrap().series().len(), 3);
+    }
+
+    /// Labels, timestamps, value bits and staleness markers of a series.
+    type Contents = (String, Vec<i64>, Vec<u64>, Vec<i64>);
+
+    /// Everything a query can see of a store, for comparing two.
+    fn contents(s: &Store) -> Vec<Contents> {
+        s.series()
+            .iter()
+            .map(|x| {
+                let values = x.values.iter().map(|v| v.to_bits()).collect();
+                (
+                    x.labels.to_string(),
+                    x.timestamps.to_vec(),
+                    values,
+                    x.stale.to_vec(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn refresh_since_equals_a_fresh_snapshot() {
+        let mut b = StoreBuilder::new();
+        let a = b.series_id(lbl(&[("__name__", "a")]));
+        let c = b.series_id(lbl(&[("__name__", "c")]));
+        let mut store = Store::default();
+        let stale = f64::from_bits(STALE_NAN_BITS);
+        // (step, what is appended before refreshing at that step's window)
+        for step in 0..12i64 {
+            let t = step * 10;
+            b.append(a, t, if step == 6 { stale } else { step as f64 });
+            if (3..8).contains(&step) {
+                b.append(c, t, 1.0); // c enters and leaves the window
+            }
+            let since = t - 30;
+            let kept = store.source.clone();
+            b.refresh_since(&mut store, since).unwrap();
+            assert_eq!(
+                contents(&store),
+                contents(&b.snapshot_since(since).unwrap()),
+                "step {step}"
+            );
+            assert_eq!(
+                store.series_named("c").len(),
+                usize::from((3..11).contains(&step))
+            );
+            if step == 5 {
+                // Same series as before: updated in place, not rebuilt.
+                assert_eq!(kept, store.source);
+            }
+        }
+        // Another builder's snapshot is replaced, not patched.
+        let mut other = StoreBuilder::new();
+        let x = other.series_id(lbl(&[("__name__", "x")]));
+        other.append(x, 100, 1.0);
+        other.refresh_since(&mut store, 0).unwrap();
+        assert_eq!(
+            contents(&store),
+            contents(&other.snapshot_since(0).unwrap())
+        );
+    }
+
+    #[test]
+    fn selections_and_derived_labels_are_remembered() {
+        let mut b = StoreBuilder::new();
+        let a = b.series_id(lbl(&[("__name__", "a"), ("x", "1")]));
+        b.append(a, 0, 1.0);
+        let store = b.snapshot_since(0).unwrap();
+        let calls = std::cell::Cell::new(0);
+        let select = |key: &'static str| {
+            store
+                .selection(
+                    |k: &&str| *k == key,
+                    || key,
+                    || -> Result<Vec<u32>, ()> {
+                        calls.set(calls.get() + 1);
+                        Ok(vec![key.len() as u32])
+                    },
+                )
+                .unwrap()
+        };
+        assert_eq!(&*select("one"), &[3]);
+        assert_eq!(&*select("three"), &[5]);
+        assert_eq!(&*select("one"), &[3]);
+        assert_eq!(calls.get(), 2);
+        let derived = |which| {
+            store.derived_labels(0, which, |l| {
+                calls.set(calls.get() + 1);
+                l.filtered(|n| n != METRIC_NAME)
+            })
+        };
+        assert_eq!(derived(0).to_string(), r#"{x="1"}"#);
+        assert_eq!(derived(0).to_string(), r#"{x="1"}"#);
+        assert_eq!(derived(1).to_string(), r#"{x="1"}"#);
+        assert_eq!(calls.get(), 4);
     }
 
     #[test]

@@ -558,4 +558,30 @@ mod tests {
         assert_eq!(r.infos.len(), 1, "{:?}", r.infos);
         assert!(r.infos[0].contains("might not be a counter"));
     }
+
+    #[test]
+    fn rate_keeps_series_apart_unless_dropping_names_collides() {
+        let mut b = StoreBuilder::new();
+        for (name, job) in [("a_total", "x"), ("a_total", "y"), ("b", "x"), ("c", "z")] {
+            let id = b.series_id(Labels::from_pairs([("__name__", name), ("job", job)]));
+            b.append(id, 0, 1.0);
+            b.append(id, 15_000, 2.0);
+        }
+        let st = b.finish().unwrap();
+        let e = Engine::default();
+        let at = Timestamp(30_000);
+        let one_name = e.instant_query(&st, "rate(a_total[1m])", at).unwrap();
+        assert!(matches!(&one_name.value, Value::Vector(v) if v.len() == 2));
+        assert!(one_name.infos.is_empty(), "{:?}", one_name.infos);
+        // `a_total{job="x"}` and `b{job="x"}` both become `{job="x"}`.
+        let err = e
+            .instant_query(&st, r#"rate({__name__=~"a_total|b"}[1m])"#, at)
+            .unwrap_err();
+        assert!(err.to_string().contains("same labelset"), "{err}");
+        // Each name that does not look like a counter is reported, once.
+        let r = e
+            .instant_query(&st, r#"rate({__name__=~"b|c"}[1m])"#, at)
+            .unwrap();
+        assert_eq!(r.infos.len(), 2, "{:?}", r.infos);
+    }
 }

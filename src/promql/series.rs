@@ -202,6 +202,34 @@ mod tests {
     }
 
     #[test]
+    fn groups_by_kept_labels_in_order_of_appearance() {
+        let l = |pairs: &[(&str, &str)]| Labels::from_pairs(pairs.iter().copied());
+        let inputs = [
+            l(&[("le", "0.1"), ("pod", "a")]),
+            l(&[("le", "1"), ("pod", "a")]),
+            l(&[("le", "0.1"), ("pod", "b")]),
+            l(&[("pod", "c")]),
+            l(&[("le", "1"), ("pod", "d")]),
+        ];
+        let mut by_le = GroupIndex::default();
+        let of: Vec<usize> = inputs
+            .iter()
+            .map(|x| by_le.group_of(x, |n| n == "le"))
+            .collect();
+        assert_eq!(of, [0, 1, 0, 2, 1]);
+        let groups: Vec<String> = by_le.groups.iter().map(|g| g.to_string()).collect();
+        assert_eq!(groups, [r#"{le="0.1"}"#, r#"{le="1"}"#, "{}"]);
+        let mut all = GroupIndex::default();
+        assert!(inputs.iter().all(|x| all.group_of(x, |_| false) == 0));
+        let mut without_le = GroupIndex::default();
+        let of: Vec<usize> = inputs
+            .iter()
+            .map(|x| without_le.group_of(x, |n| n != "le"))
+            .collect();
+        assert_eq!(of, [0, 0, 1, 2, 3]);
+    }
+
+    #[test]
     fn merge_detects_same_step_collisions() {
         let l = Labels::from_pairs([("a", "1")]);
         let s1 = StepSeries {

@@ -120,3 +120,48 @@ fn a_lean_world_decides_exactly_as_the_full_world() {
         }
     }
 }
+
+#[test]
+fn series_filter_judges_pods_by_their_own_labels_only() {
+    let engine = Engine::default();
+    let parse = |q: &str| engine.parse_shared(q, QueryTiming::default()).unwrap();
+    let pod = |version: &str| {
+        Labels::from_pairs([
+            ("service", "checkout"),
+            ("pod", "p-1"),
+            ("version", version),
+        ])
+    };
+    let canary_only = selected_series(
+        &engine,
+        &[parse(
+            r#"sum(rate(x_bucket{version="canary", le="0.5", status!~"5.."}[2m]))"#,
+        )],
+    );
+    assert!(canary_only.may_keep_pod(&pod("canary")));
+    assert!(!canary_only.may_keep_pod(&pod("stable")));
+    let series = |version: &str, le: &str| {
+        let mut b = pod(version).builder();
+        b.set_str("__name__", "x_bucket").set_str("le", le);
+        b.build()
+    };
+    assert!(canary_only.keeps(&series("canary", "0.5")));
+    assert!(
+        !canary_only.keeps(&series("canary", "1")),
+        "le is judged per series"
+    );
+    assert!(!canary_only.keeps(&series("stable", "0.5")));
+    let either = selected_series(
+        &engine,
+        &[
+            parse(r#"x{version="canary"}"#),
+            parse(r#"y{service="checkout"}"#),
+        ],
+    );
+    assert!(
+        either.may_keep_pod(&pod("stable")),
+        "one alternative admits it"
+    );
+    let none = selected_series(&engine, &[]);
+    assert!(!none.may_keep_pod(&pod("canary")));
+}

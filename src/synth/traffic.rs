@@ -133,6 +133,40 @@ mod tests {
     }
 
     #[test]
+    fn remembered_expected_requests_follow_the_configuration() {
+        let (a, mut b) = (cfg(), cfg());
+        b.rps = 10.0;
+        let slot = |c: &TrafficConfig, start: i64, from: i64| {
+            let (s, f, t) = (Timestamp(start), Timestamp(from), Timestamp(from + 15_000));
+            let remembered = expected_requests_remembered(c, s, f, t);
+            assert_eq!(
+                remembered.to_bits(),
+                expected_requests(c, s, f, t).to_bits()
+            );
+            remembered
+        };
+        assert_eq!(slot(&a, 0, 0), 1500.0);
+        assert_eq!(
+            slot(&b, 0, 0),
+            150.0,
+            "another configuration is not served from memory"
+        );
+        assert_eq!(slot(&a, 0, 0), 1500.0);
+        let mut bursty = cfg();
+        bursty.bursts.push(Burst {
+            at: Duration::from_secs(0),
+            length: Duration::from_secs(60),
+            factor: 2.0,
+        });
+        assert_eq!(slot(&bursty, 0, 0), 3000.0);
+        assert_eq!(
+            slot(&bursty, 60_000, 0),
+            1500.0,
+            "another start is not either"
+        );
+    }
+
+    #[test]
     fn expected_requests_integrates_the_rate() {
         let c = cfg();
         let n = expected_requests(&c, Timestamp(0), Timestamp(0), Timestamp(15_000));

@@ -19,6 +19,18 @@ pub(super) fn run(src: &str, result: Option<&ResultValue>) -> String {
 }
 
 #[test]
+fn one_condition_is_checked_against_each_result_type() {
+    // The type check is remembered per shape of `result`, never across shapes.
+    let src = "result > 0.9";
+    let mismatch = "ERR invalid operation: > (mismatched types []float64 and float64)";
+    for _ in 0..2 {
+        assert_eq!(run(src, Some(&scalar(0.95))), "true");
+        assert_eq!(run(src, Some(&list(&[0.95]))), mismatch);
+        assert_eq!(run(src, None), "ERR invalid operation: <nil> > float64");
+    }
+}
+
+#[test]
 fn typing_errors_against_result_type() {
     let l = list(&[0.5]);
     let s = scalar(0.5);
