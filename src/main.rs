@@ -8,9 +8,6 @@ use std::process::ExitCode;
 use clap::Parser;
 use rollsim::cli::{self, Cli};
 
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let args = Cli::parse();
     match cli::run(args) {
