@@ -394,6 +394,7 @@ impl StoreBuilder {
             *store = self.snapshot_since(since)?;
             return Ok(());
         }
+        store.metric_types.clone_from(&self.metric_types);
         let ids = store.source.as_ref().map_or(&[][..], |(_, ids)| &ids[..]);
         let mut tails = Tails::default();
         for (s, &id) in store.series.iter_mut().zip(ids) {
@@ -423,7 +424,9 @@ impl StoreBuilder {
         if *instance != self.instance {
             return false;
         }
-        let mut expected = ids.iter();
+        // The same ids with the very same label sets (a clone of the builder shares its
+        // instance but may have given an id to other labels).
+        let mut expected = ids.iter().zip(&store.series);
         for (id, p) in self.pending.iter().enumerate() {
             if !p.sorted {
                 return false;
@@ -433,7 +436,11 @@ impl StoreBuilder {
                 .slice(&p.ts)
                 .last()
                 .is_some_and(|&t| t >= since);
-            if in_window && expected.next() != Some(&(id as u32)) {
+            if in_window
+                && !expected.next().is_some_and(|(&want, s)| {
+                    want == id as u32 && s.labels.storage_id() == p.labels.storage_id()
+                })
+            {
                 return false;
             }
         }
@@ -735,6 +742,24 @@ mod tests {
                 assert_eq!(kept, store.source);
             }
         }
+        b.set_metric_type("a", "counter");
+        b.refresh_since(&mut store, 80).unwrap();
+        assert_eq!(
+            store.metric_types.get("a").map(String::as_str),
+            Some("counter")
+        );
+        // Clones share an instance: one that gave the next id to other labels rebuilds.
+        let (mut left, mut right) = (b.clone(), b.clone());
+        let l = left.series_id(lbl(&[("__name__", "l")]));
+        let r = right.series_id(lbl(&[("__name__", "r")]));
+        left.append(l, 200, 1.0);
+        right.append(r, 200, 1.0);
+        left.refresh_since(&mut store, 200).unwrap();
+        right.refresh_since(&mut store, 200).unwrap();
+        assert_eq!(
+            contents(&store),
+            contents(&right.snapshot_since(200).unwrap())
+        );
         // Another builder's snapshot is replaced, not patched.
         let mut other = StoreBuilder::new();
         let x = other.series_id(lbl(&[("__name__", "x")]));

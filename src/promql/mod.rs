@@ -578,6 +578,31 @@ mod tests {
             .instant_query(&st, r#"rate({__name__=~"a_total|b"}[1m])"#, at)
             .unwrap_err();
         assert!(err.to_string().contains("same labelset"), "{err}");
+        // 3.x drops `__type__` with the name: series told apart only by it collide.
+        let mut b = StoreBuilder::new();
+        for typ in ["counter", "gauge"] {
+            let id = b.series_id(Labels::from_pairs([
+                ("__name__", "t_total"),
+                ("__type__", typ),
+                ("job", "x"),
+            ]));
+            b.append(id, 0, 1.0);
+            b.append(id, 15_000, 2.0);
+        }
+        let typed = b.finish().unwrap();
+        let err = e
+            .instant_query(&typed, "rate(t_total[1m])", at)
+            .unwrap_err();
+        assert!(err.to_string().contains("same labelset"), "{err}");
+        let v2 = Engine::new(EngineOptions {
+            compat: Compat::V2,
+            ..Default::default()
+        });
+        let kept = v2.instant_query(&typed, "rate(t_total[1m])", at).unwrap();
+        assert!(
+            matches!(&kept.value, Value::Vector(v) if v.len() == 2),
+            "2.x keeps __type__"
+        );
         // Each name that does not look like a counter is reported, once.
         let r = e
             .instant_query(&st, r#"rate({__name__=~"b|c"}[1m])"#, at)

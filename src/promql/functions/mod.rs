@@ -20,7 +20,7 @@ use super::Compat;
 use super::eval::{Ctx, EvalResult, Node, RangeInput};
 use super::selector::slide;
 use super::series::{ABSENT, Grid, StepSeries, canonical, is_absent};
-use crate::model::METRIC_NAME;
+use crate::model::{Label, METRIC_NAME};
 
 /// One window of one series: its samples and the window bounds (milliseconds).
 pub struct Window<'w> {
@@ -328,24 +328,28 @@ fn eval_range_fn(
             "query processing would load too many samples into memory in query execution".into(),
         );
     }
-    if arg.from_selector && (name_rule != Drop || one_metric_name(&arg.series)) {
-        // Distinct stored series of one name stay distinct without it: nothing to merge.
+    if arg.from_selector && (name_rule != Drop || same_name_labels(&arg.series, compat)) {
+        // Distinct stored series stay distinct without name labels they all share.
         return Ok(Node::Vector(out));
     }
     let merged = ctx.merge(out, grid)?;
     Ok(Node::Vector(merged))
 }
 
-/// Whether every series carries the same metric name (or none does).
-fn one_metric_name(series: &[RangeInput]) -> bool {
-    let mut names = series
+/// Whether every series carries the same name labels (`__name__`, and in 3.x `__type__`
+/// and `__unit__`), so that dropping them keeps distinct series distinct.
+fn same_name_labels(series: &[RangeInput], compat: Compat) -> bool {
+    fn names<'s>(s: &'s RangeInput, compat: Compat) -> impl Iterator<Item = &'s Label> {
+        s.labels
+            .iter()
+            .filter(move |l| compat.is_name_label(&l.name))
+    }
+    let Some(first) = series.first() else {
+        return true;
+    };
+    series[1..]
         .iter()
-        .map(|s| s.labels.label(METRIC_NAME).map(|l| &l.value));
-    let first = names.next().flatten();
-    names.all(|n| match (n, first) {
-        (Some(a), Some(b)) => Arc::ptr_eq(a, b) || a == b,
-        (a, b) => a.is_none() && b.is_none(),
-    })
+        .all(|s| names(s, compat).eq(names(first, compat)))
 }
 
 /// Evaluates the instant-vector argument of a function (its first).
