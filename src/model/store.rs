@@ -90,13 +90,13 @@ pub struct Store {
 /// How many label derivations a store remembers (`Store::derived_labels`).
 pub const DERIVATIONS: usize = 2;
 
-/// Selections the query engine remembered (`Store::selection`): a key and the ids it
-/// selected. Valid while the store holds the same series.
+/// What the query engine remembered about the store (`Store::selection`): a key and the
+/// selection it made. Valid while the store holds the same series.
 #[derive(Default)]
 struct Selections(Mutex<Vec<Selection>>);
 
-/// A remembered selection: its key and the ids it selected.
-type Selection = (Box<dyn Any + Send>, Arc<[u32]>);
+/// A remembered selection: its key and what was selected.
+type Selection = (Box<dyn Any + Send>, Arc<dyn Any + Send + Sync>);
 
 /// More selectors than one store's queries use: past it the list starts again.
 const MAX_SELECTIONS: usize = 64;
@@ -136,31 +136,31 @@ impl Store {
             .clone()
     }
 
-    /// The ids `select` returns, remembered under a key of type `K` (the first entry
-    /// `is_key` accepts, else `key()`): a store's series and labels do not change, so a
-    /// selector evaluated at many instants matches its series once.
-    pub fn selection<K: Send + 'static, E>(
+    /// What `select` returns, remembered under a key of type `K` (the first entry `is_key`
+    /// accepts, else `key()`): a store's series and labels do not change, so a selector
+    /// evaluated at many instants matches its series once.
+    pub fn selection<K: Send + 'static, V: Send + Sync + 'static, E>(
         &self,
         is_key: impl Fn(&K) -> bool,
         key: impl FnOnce() -> K,
-        select: impl FnOnce() -> Result<Vec<u32>, E>,
-    ) -> Result<Arc<[u32]>, E> {
+        select: impl FnOnce() -> Result<V, E>,
+    ) -> Result<Arc<V>, E> {
         let found = self
             .selections
             .lock()
             .iter()
-            .find(|(k, _)| k.downcast_ref::<K>().is_some_and(&is_key))
-            .map(|(_, ids)| ids.clone());
-        if let Some(ids) = found {
-            return Ok(ids);
+            .filter(|(k, _)| k.downcast_ref::<K>().is_some_and(&is_key))
+            .find_map(|(_, v)| v.clone().downcast::<V>().ok());
+        if let Some(v) = found {
+            return Ok(v);
         }
-        let ids: Arc<[u32]> = select()?.into();
+        let v = Arc::new(select()?);
         let mut list = self.selections.lock();
         if list.len() >= MAX_SELECTIONS {
             list.clear();
         }
-        list.push((Box::new(key()), ids.clone()));
-        Ok(ids)
+        list.push((Box::new(key()), v.clone()));
+        Ok(v)
     }
 
     pub fn series(&self) -> &[Series] {
@@ -394,7 +394,9 @@ impl StoreBuilder {
             *store = self.snapshot_since(since)?;
             return Ok(());
         }
-        store.metric_types.clone_from(&self.metric_types);
+        if store.metric_types != self.metric_types {
+            store.metric_types.clone_from(&self.metric_types);
+        }
         let ids = store.source.as_ref().map_or(&[][..], |(_, ids)| &ids[..]);
         let mut tails = Tails::default();
         for (s, &id) in store.series.iter_mut().zip(ids) {
@@ -789,10 +791,11 @@ mod tests {
                     },
                 )
                 .unwrap()
+                .to_vec()
         };
-        assert_eq!(&*select("one"), &[3]);
-        assert_eq!(&*select("three"), &[5]);
-        assert_eq!(&*select("one"), &[3]);
+        assert_eq!(select("one"), [3]);
+        assert_eq!(select("three"), [5]);
+        assert_eq!(select("one"), [3]);
         assert_eq!(calls.get(), 2);
         let derived = |which| {
             store.derived_labels(0, which, |l| {

@@ -59,6 +59,9 @@ pub struct RangeArg<'a> {
     pub ends: Vec<i64>,
     /// Set when the argument is a plain selector (counter-name checks apply).
     pub from_selector: bool,
+    /// A plain selector's series all carry the same name labels: distinct after dropping
+    /// them, so a range function's results need no merge.
+    pub same_name_labels: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -184,7 +187,7 @@ impl<'a> Ctx<'a> {
         vs: &VectorSelector,
         pick: impl Fn(&Series, usize) -> f64,
     ) -> EvalResult<Vec<StepSeries>> {
-        let ids = selected(self.store, vs, self.compat())?;
+        let ids = &selected(self.store, vs, self.compat())?.ids;
         let times = self.eval_times(grid, &vs.at, &vs.offset);
         let lookback = self.opts.lookback_delta.millis();
         let mut out = Vec::with_capacity(ids.len());
@@ -214,9 +217,10 @@ impl<'a> Ctx<'a> {
             Expr::Paren(p) => self.eval_range_arg(grid, &p.expr),
             Expr::MatrixSelector(ms) => {
                 let vs = &ms.vs;
-                let ids = selected(self.store, vs, self.compat())?;
+                let selected = selected(self.store, vs, self.compat())?;
                 let store: &'a Store = self.store;
-                let series = ids
+                let series = selected
+                    .ids
                     .iter()
                     .map(|&id| {
                         let s = &store.series()[id as usize];
@@ -233,6 +237,7 @@ impl<'a> Ctx<'a> {
                     range: ms.range.as_millis() as i64,
                     ends: self.eval_times(grid, &vs.at, &vs.offset),
                     from_selector: true,
+                    same_name_labels: selected.same_name_labels,
                 })
             }
             Expr::Subquery(sq) => self.eval_subquery(grid, sq),
@@ -309,6 +314,7 @@ impl<'a> Ctx<'a> {
             range,
             ends,
             from_selector: false,
+            same_name_labels: false,
         })
     }
 

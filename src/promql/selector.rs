@@ -126,9 +126,23 @@ struct SelectionKey {
     matchers: Matchers,
 }
 
-/// Ids of the store's series `vs` matches, in store order; the store remembers them, so a
-/// selector evaluated at many instants (or by many measurements) matches once per store.
-pub fn selected(store: &Store, vs: &VectorSelector, compat: Compat) -> Result<Arc<[u32]>, String> {
+/// The store's series a selector matches, as the store remembers them.
+#[derive(Debug)]
+pub struct Selected {
+    /// Their ids, in store order.
+    pub ids: Vec<u32>,
+    /// They all carry the same name labels (`Compat::is_name_label`), so they stay
+    /// distinct when those are dropped.
+    pub same_name_labels: bool,
+}
+
+/// The store's series `vs` matches; the store remembers them, so a selector evaluated at
+/// many instants (or by many measurements) matches once per store.
+pub fn selected(
+    store: &Store,
+    vs: &VectorSelector,
+    compat: Compat,
+) -> Result<Arc<Selected>, String> {
     store.selection(
         |k: &SelectionKey| k.compat == compat && k.name == vs.name && k.matchers == vs.matchers,
         || SelectionKey {
@@ -136,7 +150,22 @@ pub fn selected(store: &Store, vs: &VectorSelector, compat: Compat) -> Result<Ar
             name: vs.name.clone(),
             matchers: vs.matchers.clone(),
         },
-        || compile_selector(vs, compat).map(|alts| select_series(store, &alts)),
+        || {
+            let ids = select_series(store, &compile_selector(vs, compat)?);
+            let names = |id: &u32| {
+                store.series()[*id as usize]
+                    .labels
+                    .iter()
+                    .filter(|l| compat.is_name_label(&l.name))
+            };
+            let same_name_labels = ids
+                .first()
+                .is_none_or(|first| ids[1..].iter().all(|id| names(id).eq(names(first))));
+            Ok(Selected {
+                ids,
+                same_name_labels,
+            })
+        },
     )
 }
 

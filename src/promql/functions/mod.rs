@@ -17,10 +17,10 @@ use promql_parser::parser::{Call, Expr};
 use std::sync::Arc;
 
 use super::Compat;
-use super::eval::{Ctx, EvalResult, Node, RangeInput};
+use super::eval::{Ctx, EvalResult, Node};
 use super::selector::slide;
 use super::series::{ABSENT, Grid, StepSeries, canonical, is_absent};
-use crate::model::{Label, METRIC_NAME};
+use crate::model::METRIC_NAME;
 
 /// One window of one series: its samples and the window bounds (milliseconds).
 pub struct Window<'w> {
@@ -328,28 +328,12 @@ fn eval_range_fn(
             "query processing would load too many samples into memory in query execution".into(),
         );
     }
-    if arg.from_selector && (name_rule != Drop || same_name_labels(&arg.series, compat)) {
+    if arg.from_selector && (name_rule != Drop || arg.same_name_labels) {
         // Distinct stored series stay distinct without name labels they all share.
         return Ok(Node::Vector(out));
     }
     let merged = ctx.merge(out, grid)?;
     Ok(Node::Vector(merged))
-}
-
-/// Whether every series carries the same name labels (`__name__`, and in 3.x `__type__`
-/// and `__unit__`), so that dropping them keeps distinct series distinct.
-fn same_name_labels(series: &[RangeInput], compat: Compat) -> bool {
-    fn names<'s>(s: &'s RangeInput, compat: Compat) -> impl Iterator<Item = &'s Label> {
-        s.labels
-            .iter()
-            .filter(move |l| compat.is_name_label(&l.name))
-    }
-    let Some(first) = series.first() else {
-        return true;
-    };
-    series[1..]
-        .iter()
-        .all(|s| names(s, compat).eq(names(first, compat)))
 }
 
 /// Evaluates the instant-vector argument of a function (its first).
