@@ -43,6 +43,10 @@ pub struct World {
     filter: Option<SeriesFilter>,
     /// Status codes the configuration names, besides the usual ones.
     codes: Vec<String>,
+    /// The stable and canary baselines (`regression::baseline`).
+    baselines: [Arc<Behaviour>; 2],
+    /// The builder whose `# TYPE`s were declared.
+    declared: u64,
 }
 
 const MAX_REPLICAS: u32 = 1000;
@@ -88,6 +92,11 @@ impl World {
             impact: UserImpact::default(),
             filter: None,
             codes,
+            baselines: [
+                Arc::new(regression::baseline(&config.stable)),
+                Arc::new(regression::baseline(&config.canary)),
+            ],
+            declared: 0,
             cfg: config,
         })
     }
@@ -204,7 +213,10 @@ impl World {
             .resize(served.stable_replicas, &self.cfg, &mut self.names);
         self.canary
             .resize(served.canary_replicas, &self.cfg, &mut self.names);
-        emit::declare_types(builder, &self.cfg.metrics);
+        if self.declared != builder.instance() {
+            emit::declare_types(builder, &self.cfg.metrics);
+            self.declared = builder.instance();
+        }
         let mut impact = UserImpact::default();
         let dt = self.cfg.scrape_interval;
         while self.origin + Duration(dt.millis() * (self.slot + 1)) <= until {
@@ -242,15 +254,25 @@ impl World {
         model.clone()
     }
 
-    fn behaviour(&self, version: Version, t: Timestamp) -> Behaviour {
+    /// How `version` behaves at `t`: its baseline, shared while no regression acts.
+    fn behaviour(&self, version: Version, t: Timestamp) -> Arc<Behaviour> {
         match version {
-            Version::Stable => regression::baseline(&self.cfg.stable),
+            Version::Stable => self.baselines[0].clone(),
             Version::Canary => {
-                let mut b = regression::baseline(&self.cfg.canary);
-                for (r, began) in &self.regressions {
-                    regression::apply(&mut b, r, regression::progress(r, *began, t));
+                let acting: Vec<(&Regression, f64)> = self
+                    .regressions
+                    .iter()
+                    .map(|(r, began)| (r, regression::progress(r, *began, t)))
+                    .filter(|(_, f)| *f > 0.0) // `apply` leaves the rest out
+                    .collect();
+                if acting.is_empty() {
+                    return self.baselines[1].clone();
                 }
-                b
+                let mut b = Behaviour::clone(&self.baselines[1]);
+                for (r, f) in acting {
+                    regression::apply(&mut b, r, f);
+                }
+                Arc::new(b)
             }
         }
     }
