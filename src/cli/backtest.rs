@@ -12,8 +12,8 @@ use clap::{Args, ValueEnum};
 
 use super::simulate::{parse_args, scenario_input};
 use super::{CliError, Exit};
-use crate::manifest;
-use crate::model::{Duration, Timestamp};
+use crate::model::Timestamp;
+use crate::replay;
 use crate::scenario;
 use crate::tune::backtest::{self, Backtest};
 use crate::tune::backtest_output;
@@ -64,16 +64,12 @@ pub fn run(a: &BacktestArgs) -> Result<Exit, CliError> {
             a.scenario.display()
         )));
     }
-    let every = Duration::parse(&a.every).map_err(|e| CliError::Usage(format!("--every: {e}")))?;
+    let every = super::duration_flag("--every", &a.every)?;
     if every.millis() <= 0 {
         return Err(CliError::Usage("--every must be positive".into()));
     }
     let input = scenario_input(&s, &parse_args(&a.args)?)?;
-    let mut manifests =
-        manifest::load_file(&s.rollout).map_err(|e| CliError::Input(e.to_string()))?;
-    for t in &s.templates {
-        manifests.extend(manifest::load_file(t).map_err(|e| CliError::Input(e.to_string()))?);
-    }
+    let manifests = replay::load_manifests(&input).map_err(|e| CliError::Input(e.to_string()))?;
     let rollout = manifests
         .rollouts
         .first()

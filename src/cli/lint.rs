@@ -13,7 +13,6 @@ use clap::Args;
 use super::{CliError, Exit};
 use crate::lint::output::{Format, write_report};
 use crate::lint::{LintConfig, lint_paths, rules, select};
-use crate::model::Duration;
 
 #[derive(Debug, Args)]
 pub struct LintArgs {
@@ -92,8 +91,7 @@ fn resolve(args: &LintArgs) -> Result<LintConfig, CliError> {
     config.selection.ignore.extend(args.ignore.iter().cloned());
     config.deny_warnings |= args.deny_warnings;
     if let Some(s) = &args.scrape_interval {
-        config.options.scrape_interval =
-            Duration::parse(s).map_err(|e| CliError::Usage(format!("--scrape-interval: {e}")))?;
+        config.options.scrape_interval = super::duration_flag("--scrape-interval", s)?;
     }
     if !args.data.is_empty() {
         config.data = Some(crate::ingest::load_files(&args.data)?);

@@ -132,6 +132,11 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
 
 /// Prints a fatal error to stderr: data-load errors as `file:line:col: message`, the rest
 /// as `error: message`.
+/// The duration given to `flag`; a usage error naming the flag when it does not parse.
+pub(crate) fn duration_flag(flag: &str, s: &str) -> Result<crate::model::Duration, CliError> {
+    crate::model::Duration::parse(s).map_err(|e| CliError::Usage(format!("{flag}: {e}")))
+}
+
 pub fn print_error(err: &CliError) {
     match err {
         CliError::Load(e) => eprintln!("{e}"),

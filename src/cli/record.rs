@@ -14,7 +14,7 @@ use clap::{Args, ValueEnum};
 use super::simulate::parse_args;
 use super::{CliError, Exit};
 use crate::manifest::{self, Manifests, Provider, RolloutAnalysis, TemplateKind, TemplateRef};
-use crate::model::{Duration, Timestamp};
+use crate::model::Timestamp;
 use crate::record::chunk::ChunkLimits;
 use crate::record::client::{Client, ClientConfig, Secret};
 use crate::record::recording::Limits;
@@ -156,7 +156,7 @@ pub fn run(a: &RecordArgs) -> Result<Exit, CliError> {
             "no Prometheus query to record (the manifests have no prometheus metric)".into(),
         ));
     }
-    let lookback = duration("--lookback-delta", &a.lookback_delta)?;
+    let lookback = super::duration_flag("--lookback-delta", &a.lookback_delta)?;
     let plan = record::plan(&queries, start, end, lookback.millis())
         .map_err(|(q, e)| CliError::Input(format!("query {q:?}: {e}")))?;
     let client = Client::new(client_config(a)?).map_err(CliError::Usage)?;
@@ -223,10 +223,6 @@ fn progress_line(r: &record::SelectorReport) -> String {
 
 fn time(flag: &str, s: &str) -> Result<Timestamp, CliError> {
     Timestamp::parse(s).map_err(|e| CliError::Usage(format!("{flag}: {e}")))
-}
-
-fn duration(flag: &str, s: &str) -> Result<Duration, CliError> {
-    Duration::parse(s).map_err(|e| CliError::Usage(format!("{flag}: {e}")))
 }
 
 fn read_secret_file(flag: &str, p: &PathBuf) -> Result<Secret, CliError> {
@@ -298,8 +294,8 @@ fn client_config(a: &RecordArgs) -> Result<ClientConfig, CliError> {
             std::fs::read(p).map_err(|e| CliError::Input(format!("--ca-file {}: {e}", p.display())))
         })
         .transpose()?;
-    let timeout = duration("--timeout", &a.timeout)?;
-    let backoff = duration("--retry-backoff", &a.retry_backoff)?;
+    let timeout = super::duration_flag("--timeout", &a.timeout)?;
+    let backoff = super::duration_flag("--retry-backoff", &a.retry_backoff)?;
     if timeout.millis() <= 0 {
         return Err(CliError::Usage("--timeout must be positive".into()));
     }
@@ -325,14 +321,14 @@ fn is_token(s: &str) -> bool {
 }
 
 fn fetch_options(a: &RecordArgs) -> Result<FetchOptions, CliError> {
-    let max_chunk = duration("--max-chunk", &a.max_chunk)?;
+    let max_chunk = super::duration_flag("--max-chunk", &a.max_chunk)?;
     if max_chunk.millis() < 1000 {
         return Err(CliError::Usage("--max-chunk must be at least 1s".into()));
     }
     let fallback_step = a
         .fallback_step
         .as_deref()
-        .map(|s| duration("--fallback-step", s))
+        .map(|s| super::duration_flag("--fallback-step", s))
         .transpose()?
         .map(|d| d.millis());
     if fallback_step.is_some_and(|s| s <= 0) {

@@ -201,7 +201,7 @@ pub fn apply_seed(input: &mut ReplayInput, seed: Option<u64>) -> Result<(), CliE
 
 fn duration(flag: &str, v: &Option<String>) -> Result<Option<Duration>, CliError> {
     v.as_deref()
-        .map(|s| Duration::parse(s).map_err(|e| CliError::Usage(format!("{flag}: {e}"))))
+        .map(|s| super::duration_flag(flag, s))
         .transpose()
 }
 

@@ -13,7 +13,7 @@ use clap::{Args, ValueEnum};
 
 use super::simulate::{parse_args, scenario_input};
 use super::{CliError, Exit};
-use crate::manifest::{self, Manifests};
+use crate::replay;
 use crate::report::tradeoff::TradeoffPoint;
 use crate::scenario::{self, Scenario};
 use crate::synth::Regression;
@@ -187,7 +187,7 @@ pub fn sweep(a: &TuneArgs) -> Result<Sweep, CliError> {
     };
     let section = s.tune.clone().unwrap_or_default();
     let input = scenario_input(&s, &parse_args(&a.args)?)?;
-    let manifests = load_manifests(&s)?;
+    let manifests = replay::load_manifests(&input).map_err(|e| CliError::Input(e.to_string()))?;
     let mut axes = Vec::new();
     for (k, v) in &section.grid.0 {
         let param =
@@ -239,15 +239,6 @@ pub fn sweep(a: &TuneArgs) -> Result<Sweep, CliError> {
 
 fn scenario_error(s: &Scenario, e: &str) -> CliError {
     CliError::Input(format!("{}: {e}", s.path.display()))
-}
-
-fn load_manifests(s: &Scenario) -> Result<Manifests, CliError> {
-    let load = |p: &Path| manifest::load_file(p).map_err(|e| CliError::Input(e.to_string()));
-    let mut m = load(&s.rollout)?;
-    for t in &s.templates {
-        m.extend(load(t)?);
-    }
-    Ok(m)
 }
 
 fn parse_regression(yaml: &str) -> Result<Regression, CliError> {

@@ -4,7 +4,7 @@
 //! (`detect`). Every error names the file and, where it exists, line and column.
 
 pub mod csv;
-mod exposition;
+pub(crate) mod exposition;
 pub mod json;
 mod labelset;
 mod lines;

@@ -81,14 +81,10 @@ pub fn seconds_to_ms(t: f64) -> i64 {
     (t * 1000.0).round() as i64
 }
 
-/// A sample value as Prometheus writes it.
+/// A sample value as Prometheus writes it (Go's `ParseFloat`, as the text readers parse).
 pub fn parse_value(v: &str) -> Result<f64, String> {
-    match v {
-        "NaN" => Ok(f64::NAN),
-        "+Inf" | "Inf" => Ok(f64::INFINITY),
-        "-Inf" => Ok(f64::NEG_INFINITY),
-        _ => v.parse().map_err(|_| format!("bad sample value {v:?}")),
-    }
+    crate::ingest::exposition::parse_value(v.as_bytes())
+        .ok_or_else(|| format!("bad sample value {v:?}"))
 }
 
 #[cfg(test)]

@@ -11,6 +11,8 @@ use std::collections::BTreeMap;
 
 use promql_parser::parser::{AtModifier, Expr, Offset, VectorSelector};
 
+use crate::promql::eval::{at_ms, offset_ms};
+
 /// Inclusive millisecond interval `[from, to]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Interval {
@@ -93,20 +95,13 @@ impl Walk<'_> {
 
     /// Evaluation times after `@` and `offset`.
     fn shift(&self, eval: Interval, at: &Option<AtModifier>, offset: &Option<Offset>) -> Interval {
-        let off = match offset {
-            Some(Offset::Pos(d)) => millis(*d),
-            Some(Offset::Neg(d)) => -millis(*d),
-            None => 0,
-        };
+        let off = offset_ms(offset);
         let t = match at {
             None => eval,
             // An instant query's start() and end() are its evaluation time.
             Some(AtModifier::Start | AtModifier::End) => self.query,
-            Some(AtModifier::At(t)) => {
-                let ms = match t.duration_since(std::time::UNIX_EPOCH) {
-                    Ok(d) => d.as_millis() as i64,
-                    Err(e) => -(e.duration().as_millis() as i64),
-                };
+            Some(AtModifier::At(_)) => {
+                let ms = at_ms(at, 0, 0).unwrap_or(0);
                 Interval::new(ms, ms)
             }
         };

@@ -83,7 +83,8 @@ pub fn run(input: &ReplayInput) -> Result<Replay, ReplayError> {
     replay_loaded(input, &manifests, &store)
 }
 
-fn load_manifests(input: &ReplayInput) -> Result<Manifests, ReplayError> {
+/// The Rollout file and the template files of `input`, loaded together.
+pub fn load_manifests(input: &ReplayInput) -> Result<Manifests, ReplayError> {
     let mut manifests = manifest::load_file(&input.rollout)?;
     for t in &input.templates {
         manifests.extend(manifest::load_file(t)?);

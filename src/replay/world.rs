@@ -258,7 +258,7 @@ fn simulate_world(
     let created = runs.created();
     let mut source = runs.into_source();
     let o = &simulation.outcome;
-    let decided = matches!(o.result, OutcomeResult::Promoted | OutcomeResult::Aborted);
+    let decided = o.result.decided();
     let decision = start + Duration::from_millis(o.at);
     source.advance_to(decision);
     let before = source.world().impact();
@@ -352,7 +352,7 @@ fn impact_of(
 ) -> Impact {
     let regression_started_seconds = regression.map(|t| (t - start).seconds_f64());
     let aborted = o.result == OutcomeResult::Aborted;
-    let decided = aborted || o.result == OutcomeResult::Promoted;
+    let decided = o.result.decided();
     Impact {
         requests: total.requests,
         canary_requests: total.canary_requests,

@@ -15,7 +15,6 @@ use crate::manifest::{self, Provider};
 use crate::model::Duration;
 use crate::replay::expect::result_name;
 use crate::replay::{Evidence, Replay};
-use crate::sim::OutcomeResult;
 
 /// What a review report is made of.
 pub struct Review<'a> {
@@ -106,11 +105,10 @@ fn outcome(out: &mut String, r: &Review) {
     );
     out.push_str("<table>\n");
     row(out, "Why", &escape(&o.reason));
-    let decision = match o.result {
-        OutcomeResult::Promoted | OutcomeResult::Aborted => {
-            format!("{}", Duration::from_millis(o.at))
-        }
-        _ => "no decision".into(),
+    let decision = if o.result.decided() {
+        Duration::from_millis(o.at).to_string()
+    } else {
+        "no decision".into()
     };
     row(out, "Time to decision", &decision);
     if let Some(run) = &o.deciding_run {

@@ -9,7 +9,6 @@ use std::fmt::Write as _;
 use super::html::Review;
 use crate::model::Duration;
 use crate::replay::expect::result_name;
-use crate::sim::OutcomeResult;
 
 /// Where the summary links to, as paths relative to the Markdown file.
 #[derive(Debug, Clone, Default)]
@@ -59,9 +58,10 @@ pub fn render(r: &Review, links: &Links) -> String {
         "| Outcome | **{result}** at +{at} ({}) |",
         r.replay.start + at
     );
-    let decision = match o.result {
-        OutcomeResult::Promoted | OutcomeResult::Aborted => format!("{at}"),
-        _ => format!("no decision ({result})"),
+    let decision = if o.result.decided() {
+        at.to_string()
+    } else {
+        format!("no decision ({result})")
     };
     let _ = writeln!(out, "| Time to decision | {decision} |");
     match r.chart.failing_measurement() {

@@ -50,7 +50,7 @@ pub fn render(r: &Replay) -> String {
         let _ = writeln!(out, "Decided by AnalysisRun {run}");
     }
     if let Some(i) = &r.impact {
-        let decided = matches!(o.result, OutcomeResult::Promoted | OutcomeResult::Aborted);
+        let decided = o.result.decided();
         impact(&mut out, i, decided);
     }
     out

@@ -17,6 +17,13 @@ pub enum OutcomeResult {
     Invalid,
 }
 
+impl OutcomeResult {
+    /// The rollout was decided: promoted or aborted.
+    pub fn decided(self) -> bool {
+        matches!(self, OutcomeResult::Promoted | OutcomeResult::Aborted)
+    }
+}
+
 /// The verdict of one simulation (JSON fields in camelCase, like the events).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -192,7 +192,7 @@ fn index_of(whole: &str, s: &str) -> Result<usize, String> {
 pub fn parse_axis(s: &str) -> Result<Axis, String> {
     let (param, values) = s
         .split_once('=')
-        .ok_or_else(|| format!("--grid {s:?}: expected PARAM=v1,v2,..."))?;
+        .ok_or_else(|| format!("{s:?}: expected PARAM=v1,v2,..."))?;
     axis(parse_param(param)?, values.split(',').map(str::to_string))
 }
 

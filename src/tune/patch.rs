@@ -22,7 +22,6 @@ pub fn apply(manifests: &Manifests, candidate: &Candidate) -> Result<Manifests, 
 fn apply_one(m: &mut Manifests, param: &Param, value: &str) -> Result<(), String> {
     match param {
         Param::Metric { metric, field } => {
-            let names = metric_names(m);
             let mut hits = 0;
             for t in m
                 .analysis_templates
@@ -37,7 +36,7 @@ fn apply_one(m: &mut Manifests, param: &Param, value: &str) -> Result<(), String
             if hits == 0 {
                 return Err(format!(
                     "no metric named {metric:?} in the templates (they have: {})",
-                    names.join(", ")
+                    metric_names(m).join(", ")
                 ));
             }
             Ok(())

@@ -110,7 +110,7 @@ fn draw_header<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     chart: &SimulationChart,
 ) -> Drawn<DB> {
-    let result = format!("{:?}", chart.outcome).to_lowercase();
+    let result = crate::replay::expect::result_name(chart.outcome);
     let title = format!(
         "Rollout {}: {result} at {}",
         chart.rollout,
