@@ -90,14 +90,18 @@ pub fn run(args: &ReportArgs) -> Result<Exit, CliError> {
         Some(Out::Folder(dir)) => {
             std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
             let index = dir.join("index.html");
-            write(&index, html::render(&review).as_bytes())?;
+            // The chart is drawn once for the page and for `chart.svg`.
+            let svg = render::simulation_svg(&chart);
+            write(&index, html::render_with_svg(&review, &svg).as_bytes())?;
             written.push(index.clone());
-            for name in ["chart.svg", "chart.png"] {
-                let path = dir.join(name);
-                render::write_simulation(&chart, &path)
-                    .map_err(|e| CliError::Input(e.to_string()))?;
-                written.push(path);
-            }
+            let svg_path = dir.join("chart.svg");
+            let svg = svg.map_err(|e| CliError::Input(e.to_string()))?;
+            render::write_file(&svg_path, svg.as_bytes())
+                .map_err(|e| CliError::Input(e.to_string()))?;
+            written.push(svg_path);
+            let png = dir.join("chart.png");
+            render::write_simulation(&chart, &png).map_err(|e| CliError::Input(e.to_string()))?;
+            written.push(png);
             images.push(dir.join("chart.png"));
             report = Some(index);
             let summary = dir.join("summary.md");

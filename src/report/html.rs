@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::chart::SimulationChart;
+use super::render::ChartError;
 use super::render::svg::escape;
 use super::timeline;
 use crate::manifest::{self, Provider};
@@ -48,6 +49,11 @@ th{background:#f2f2f2}pre,code{font-family:'DejaVu Sans Mono',monospace;font-siz
 
 /// The report as one HTML document.
 pub fn render(r: &Review) -> String {
+    render_with_svg(r, &super::render::simulation_svg(r.chart))
+}
+
+/// [`render`] with the chart already drawn (a caller that also writes the SVG file).
+pub fn render_with_svg(r: &Review, svg: &Result<String, ChartError>) -> String {
     let mut out = String::new();
     let o = &r.replay.simulation.outcome;
     let result = result_name(o.result);
@@ -63,7 +69,7 @@ pub fn render(r: &Review) -> String {
         Duration::from_millis(o.at)
     );
     outcome(&mut out, r);
-    charts(&mut out, r);
+    charts(&mut out, svg);
     inputs(&mut out, r);
     timeline_table(&mut out, r);
     if !r.replay.warnings.is_empty() {
@@ -180,10 +186,10 @@ fn secs(s: f64) -> Duration {
     Duration::from_millis((s * 1000.0).round() as i64)
 }
 
-fn charts(out: &mut String, r: &Review) {
+fn charts(out: &mut String, svg: &Result<String, ChartError>) {
     out.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n<div class=\"chart\">\n");
-    match super::render::simulation_svg(r.chart) {
-        Ok(svg) => out.push_str(&svg),
+    match svg {
+        Ok(svg) => out.push_str(svg),
         Err(e) => {
             let _ = writeln!(out, "<p>{}</p>", escape(&e.to_string()));
         }

@@ -6,7 +6,7 @@
 use super::event::TimelineEvent;
 
 /// How the rollout ended up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum OutcomeResult {
     Promoted,

@@ -123,26 +123,9 @@ pub fn describe(r: &Regression) -> String {
     s
 }
 
-/// How a trial ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Verdict {
-    Promoted,
-    Aborted,
-    Paused,
-    Invalid,
-}
-
-impl From<OutcomeResult> for Verdict {
-    fn from(o: OutcomeResult) -> Verdict {
-        match o {
-            OutcomeResult::Promoted => Verdict::Promoted,
-            OutcomeResult::Aborted => Verdict::Aborted,
-            OutcomeResult::Paused => Verdict::Paused,
-            OutcomeResult::Invalid => Verdict::Invalid,
-        }
-    }
-}
+/// How a trial ended: the simulation's outcome (serialised in shard files as `promoted`,
+/// `aborted`, `paused` or `invalid`).
+pub type Verdict = OutcomeResult;
 
 /// What one trial produced: all the statistics need, and what a shard file stores.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -184,7 +167,7 @@ pub fn run(
     });
     let impact = replay.impact.ok_or("a world replay without impact")?;
     Ok(TrialResult {
-        verdict: o.result.into(),
+        verdict: o.result,
         at_ms: o.at,
         analysis_paused,
         metric: o.deciding_metric.clone(),

@@ -10,6 +10,8 @@ pub mod lanes;
 pub mod series;
 pub mod threshold;
 
+use std::collections::HashMap;
+
 use crate::analysis::{MetricCounters, Phase};
 use crate::manifest::{self, Provider};
 use crate::model::Timestamp;
@@ -160,20 +162,18 @@ pub fn build(replay: &Replay, evidence: &Evidence) -> SimulationChart {
         });
         markers.sort_by(|a, b| a.t.total_cmp(&b.t));
     }
-    let panels = evidence
-        .runs
-        .iter()
-        .flat_map(|(run, analysis)| {
-            let metrics = evidence
-                .analyses
-                .get(*analysis)
-                .map_or(&[][..], |a| &a.metrics[..]);
-            metrics
-                .iter()
-                .map(|m| panel(run, m, replay, evidence, end))
-                .collect::<Vec<_>>()
-        })
-        .collect();
+    // Runs of one template at several steps chart the same queries: evaluate each once.
+    let mut evaluated = HashMap::new();
+    let mut panels = Vec::new();
+    for (run, analysis) in &evidence.runs {
+        let metrics = evidence
+            .analyses
+            .get(*analysis)
+            .map_or(&[][..], |a| &a.metrics[..]);
+        for m in metrics {
+            panels.push(panel(run, m, replay, evidence, end, &mut evaluated));
+        }
+    }
     SimulationChart {
         rollout: replay.rollout.clone(),
         start: replay.start,
@@ -200,6 +200,7 @@ fn panel(
     replay: &Replay,
     evidence: &Evidence,
     end: f64,
+    cache: &mut HashMap<String, series::Evaluated>,
 ) -> MetricPanel {
     let events = &replay.simulation.events;
     let query = match &m.provider {
@@ -208,7 +209,14 @@ fn panel(
     };
     let evaluated = query
         .as_deref()
-        .map(|q| series::evaluate(&evidence.store, evidence.compat, q, replay.start, end))
+        .map(|q| {
+            cache
+                .entry(q.to_string())
+                .or_insert_with(|| {
+                    series::evaluate(&evidence.store, evidence.compat, q, replay.start, end)
+                })
+                .clone()
+        })
         .unwrap_or_default();
     let (created, completed) = lifetime(events, run);
     let int = |v: &Option<manifest::IntOrString>, default: i64| {
