@@ -119,7 +119,7 @@ fn bench_queries_match_prometheus() {
         queries.len(),
         failures.join("\n")
     );
-    note(&format!(
+    common::note(&format!(
         "differential: {} queries, {points} Prometheus points, all equal within rtol {RTOL:e}",
         queries.len()
     ));
@@ -174,7 +174,7 @@ fn prerequisites() -> Option<PathBuf> {
     }
     let missing: Vec<&str> = ["prometheus", "promtool", "python3"]
         .into_iter()
-        .filter(|tool| !on_path(tool))
+        .filter(|tool| !common::on_path(tool))
         .collect();
     if !missing.is_empty() {
         let msg = format!(
@@ -185,18 +185,6 @@ fn prerequisites() -> Option<PathBuf> {
         return None;
     }
     Some(bench)
-}
-
-/// Writes straight to the stderr handle: libtest captures `eprintln!` of passing tests, and
-/// a skip (or what was checked) must be seen in CI logs.
-fn note(msg: &str) {
-    use std::io::Write;
-    let _ = writeln!(std::io::stderr(), "{msg}");
-}
-
-fn on_path(tool: &str) -> bool {
-    std::env::var_os("PATH")
-        .is_some_and(|paths| std::env::split_paths(&paths).any(|d| d.join(tool).is_file()))
 }
 
 fn canonical(labels: &Labels) -> String {

@@ -109,10 +109,9 @@ impl Prometheus {
 }
 
 fn prometheus_available() -> bool {
-    let found = ["prometheus", "promtool"].iter().all(|tool| {
-        std::env::var_os("PATH")
-            .is_some_and(|paths| std::env::split_paths(&paths).any(|d| d.join(tool).is_file()))
-    });
+    let found = ["prometheus", "promtool"]
+        .iter()
+        .all(|tool| common::on_path(tool));
     if !found {
         common::skip(
             Needs::Prometheus,
@@ -130,12 +129,6 @@ fn fixture(rel: &str) -> PathBuf {
 
 fn rollsim() -> Command {
     Command::new(env!("CARGO_BIN_EXE_rollsim"))
-}
-
-/// Prints to the real stderr: what was checked must show in CI logs.
-fn note(msg: &str) {
-    use std::io::Write;
-    let _ = writeln!(std::io::stderr(), "{msg}");
 }
 
 fn ms(rfc3339: &str) -> i64 {
@@ -321,10 +314,10 @@ fn recording_answers_the_template_queries_like_prometheus() {
         let got = rollsim_range(&store, q, ms(start), ms(end), 60);
         assert!(!want.is_empty(), "{q}: Prometheus returned nothing");
         let n = compare(q, &want, &got);
-        note(&format!("record: {n} points equal to Prometheus for {q}"));
+        common::note(&format!("record: {n} points equal to Prometheus for {q}"));
         total += n;
     }
-    note(&format!(
+    common::note(&format!(
         "record: {} series, {} samples recorded in {:.2}s; {total} points of 5 queries equal to Prometheus 2.x",
         store.series().len(),
         store.sample_count(),
@@ -418,7 +411,7 @@ fn simulate_on_a_recording_matches_the_original_data() {
         );
     }
     assert!(raws.len() >= 4, "{raws:?}");
-    note(&format!(
+    common::note(&format!(
         "record: simulate on the recording: {} measurements equal, outcome {}",
         raws.len(),
         outcome["result"]

@@ -192,19 +192,20 @@ fn ok(req: &Req) -> Reply {
 }
 
 fn record(fake_url: &str, dir: &Path, extra: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rollsim"))
-        .args(["record", "--prometheus", fake_url, "--query", "up"])
-        .args([
-            "--start",
-            "2024-01-01T00:10:00Z",
-            "--end",
-            "2024-01-01T00:11:00Z",
-        ])
-        .args(["--retry-backoff", "10ms", "--out"])
-        .arg(dir.join("out.om"))
-        .args(extra)
-        .output()
-        .expect("run rollsim")
+    let mut args = vec![
+        "--prometheus",
+        fake_url,
+        "--query",
+        "up",
+        "--start",
+        "2024-01-01T00:10:00Z",
+        "--end",
+        "2024-01-01T00:11:00Z",
+        "--retry-backoff",
+        "10ms",
+    ];
+    args.extend_from_slice(extra);
+    record_raw(&args, dir)
 }
 
 fn stderr(o: &Output) -> String {

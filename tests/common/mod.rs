@@ -23,6 +23,18 @@ pub fn shared_dir() -> PathBuf {
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"))
 }
 
+/// Writes straight to the stderr handle: libtest captures `eprintln!` of passing tests, and
+/// what was checked must be seen in CI logs.
+pub fn note(msg: &str) {
+    let _ = writeln!(std::io::stderr(), "{msg}");
+}
+
+/// Whether `tool` is a file in a `PATH` folder.
+pub fn on_path(tool: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|d| d.join(tool).is_file()))
+}
+
 /// Reports a skipped test loudly on stderr, or fails it when CI requires what is missing.
 pub fn skip(needs: Needs, reason: &str) {
     let var = match needs {
